@@ -194,7 +194,8 @@ public static class Logit
         var coefs = names.Select((nm, c) =>
         {
             double se = Math.Sqrt(f.InfoInverse[c, c]);
-            return new LogitCoefficient(nm, f.Beta[c], se, TestStatistic.ChiSquaredUpper(Math.Pow(f.Beta[c] / se, 2), 1));
+            // erfc keeps full relative precision far in the tail, where 1 − Φ would round to 0.
+            return new LogitCoefficient(nm, f.Beta[c], se, MathNet.Numerics.SpecialFunctions.Erfc(Math.Abs(f.Beta[c] / se) / Math.Sqrt(2)));
         }).ToImmutableArray();
         return new LogitResult(outcome, coefs, f.LogLik, ll0, y.Length, dropped, f.Iterations, f.P.ToArray().ToImmutableArray(),
             Vcov: f.InfoInverse);
@@ -227,8 +228,15 @@ public sealed record LogitResult(string Outcome, ImmutableArray<LogitCoefficient
     public double McFaddenR2 => 1 - LogLikelihood / LogLikelihoodNull;
 
     /// <summary>Likelihood-ratio test of all slopes = 0: 2(ℓ − ℓ₀) ~ χ²(k − 1).</summary>
-    public TestStatistic LikelihoodRatio => TestStatistic.ChiSquared("Likelihood-ratio χ²", 2 * (LogLikelihood - LogLikelihoodNull),
-        Coefficients.Length - (Coefficients.Any(c => c.Name == "(Intercept)") ? 1 : 0), "all slope coefficients are zero");
+    public TestStatistic LikelihoodRatio
+    {
+        get
+        {
+            double lr = 2 * (LogLikelihood - LogLikelihoodNull);
+            int df = Coefficients.Length - (Coefficients.Any(c => c.Name == "(Intercept)") ? 1 : 0);
+            return new TestStatistic("Likelihood-ratio χ²", lr, Distributions.UpperChiSquared(lr, df), df, double.NaN, "all slope coefficients are zero");
+        }
+    }
 
     /// <summary>The coefficient named <paramref name="name"/>.</summary>
     public LogitCoefficient this[string name] => Coefficients.FirstOrDefault(c => c.Name == name)
