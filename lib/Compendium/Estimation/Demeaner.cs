@@ -50,7 +50,7 @@ public sealed class Demeaner
     public int Observations => _n;
     public IReadOnlyList<Factor> Factors => _factors;
 
-    internal Demeaner(IReadOnlyList<Factor> factors, double[]? weights)
+    internal Demeaner(IReadOnlyList<Factor> factors, double[]? weights, bool allowDirect = true)
     {
         _factors = factors.OrderByDescending(f => f.Levels).ToArray();
         _w = weights;
@@ -71,7 +71,7 @@ public sealed class Demeaner
             int acc = 0;
             for (int q = 1; q < _factors.Length; q++) { _offsets[q] = acc; acc += _factors[q].Levels; }
             _l = acc;
-            if (_l <= MaxDirectLevels && SchurCost() <= 4e8)
+            if (allowDirect && _l <= MaxDirectLevels && SchurCost() <= 4e8)
             {
                 (_chol, _skip) = FactorSchur();
                 Method = "direct (exact Schur complement on the smaller factors)";

@@ -114,12 +114,12 @@ internal sealed class FormulaParser
             }
             else if (IsSymbol("-"))
             {
-                var minus = Next();
+                Next();
                 if (Peek.Kind == Kind.Number && Peek.Text == "1") { Next(); intercept = false; }
                 else throw Error(Peek, "only '-1' (drop the intercept) may follow '-'");
-                _ = minus;
             }
             else terms.AddRange(Term());
+            if (IsSymbol("-")) continue; // '- 1' is handled at the top of the loop
             if (!IsSymbol("+")) break;
             Next();
         }
