@@ -38,7 +38,7 @@ public sealed class FitCommand : ICliCommand, IHasFlags
         if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
 
         var vcov = Vcov.Parse(vcovSpec);
-        var data = CsvTable.Read(dataPath);
+        var data = ColumnTableCsv.Read(dataPath);
         var result = Feols.Fit(data, formula, vcov, new FeolsOptions(weights, !keepSingletons));
         stdout.Write(json ? ToJson(result) + "\n" : result.ToTable("fit").ToMarkdown());
         return 0;

@@ -9,8 +9,8 @@ namespace Compendium.Tests.Estimation;
 
 public class FeolsBehaviourTests
 {
-    private static readonly Lazy<ColumnTable> Castle = new(() => CsvTable.Read(ReferenceValues.FePath("castle_derived.csv")));
-    private static readonly Lazy<ColumnTable> Mpdta = new(() => CsvTable.Read(ReferenceValues.FePath("mpdta_derived.csv")));
+    private static readonly Lazy<ColumnTable> Castle = new(() => ColumnTableCsv.Read(ReferenceValues.FePath("castle_derived.csv")));
+    private static readonly Lazy<ColumnTable> Mpdta = new(() => ColumnTableCsv.Read(ReferenceValues.FePath("mpdta_derived.csv")));
 
     /// <summary>Random unbalanced three-way data: the direct method and alternating projections agree.</summary>
     [Fact]

@@ -14,15 +14,15 @@ namespace Compendium.Tests.Estimation;
 public class FeolsReferenceTests(ITestOutputHelper output)
 {
     private const double Tol = 1e-6;
-    private static readonly Lazy<ColumnTable> Castle = new(() => CsvTable.Read(ReferenceValues.FePath("castle_derived.csv")));
-    private static readonly Lazy<ColumnTable> Mpdta = new(() => CsvTable.Read(ReferenceValues.FePath("mpdta_derived.csv")));
+    private static readonly Lazy<ColumnTable> Castle = new(() => ColumnTableCsv.Read(ReferenceValues.FePath("castle_derived.csv")));
+    private static readonly Lazy<ColumnTable> Mpdta = new(() => ColumnTableCsv.Read(ReferenceValues.FePath("mpdta_derived.csv")));
     private static readonly Lazy<ReferenceValues> CastleRef = new(() => ReferenceValues.Load("castle"));
     private static readonly Lazy<ReferenceValues> MpdtaRef = new(() => ReferenceValues.Load("mpdta"));
 
     [Fact]
     public void CastlePublishedTwfeEstimate()
     {
-        var data = CsvTable.Read(ReferenceValues.ValidationPath("castle.csv"));
+        var data = ColumnTableCsv.Read(ReferenceValues.ValidationPath("castle.csv"));
         var r = Feols.Fit(data, "l_homicide ~ post | sid + year");
         Assert.Equal(0.0818116169306475, r["post"].Estimate, 1e-10);
         Assert.Equal(550, r.Nobs);
@@ -51,7 +51,7 @@ public class FeolsReferenceTests(ITestOutputHelper output)
     [Fact]
     public void CastleSingletonsDroppedIteratively()
     {
-        var data = CsvTable.Read(ReferenceValues.FePath("castle_singletons.csv"));
+        var data = ColumnTableCsv.Read(ReferenceValues.FePath("castle_singletons.csv"));
         var r = Check(CastleRef.Value, "castle_singletons_cluster", data, "l_homicide ~ post | sid + year", "cluster:sid", null);
         Assert.True(r.SingletonsDropped > 0);
         Assert.Contains(r.Notes(), n => n.Contains("singleton"));

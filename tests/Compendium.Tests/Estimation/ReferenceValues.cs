@@ -22,7 +22,7 @@ internal sealed class ReferenceValues
 
     public static ReferenceValues Load(string dataset)
     {
-        var t = CsvTable.Read(FePath(dataset + "_reference.csv"));
+        var t = ColumnTableCsv.Read(FePath(dataset + "_reference.csv"));
         var r = new ReferenceValues();
         var cases = t.Text("case"); var keys = t.Text("key"); var values = t.Text("value");
         for (int i = 0; i < t.RowCount; i++)
