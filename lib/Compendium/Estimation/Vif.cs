@@ -24,15 +24,33 @@ namespace Compendium.Estimation;
 /// </remarks>
 public static class Vif
 {
-    /// <summary>VIFs of <paramref name="regressors"/> with an intercept (no fixed effects); rows with a missing value in any of them are dropped.</summary>
-    public static VifResult Compute(ColumnTable data, IReadOnlyList<string> regressors)
+    /// <summary>
+    /// VIFs of <paramref name="regressors"/>: with an intercept when <paramref name="absorb"/> is empty,
+    /// otherwise after within-transforming every regressor by the fixed effects <paramref name="absorb"/>
+    /// (<see cref="Demeaner"/>, as <see cref="Feols"/>). Rows with a missing value in any regressor or
+    /// fixed effect are dropped (listwise); singletons are kept.
+    /// </summary>
+    public static VifResult Compute(ColumnTable data, IReadOnlyList<string> regressors, IReadOnlyList<string>? absorb = null)
     {
+        absorb ??= [];
         if (regressors.Count < 2)
             throw new InputException($"VIF needs at least two regressors; got {regressors.Count} ({string.Join(", ", regressors)}).");
         var cols = regressors.Select(data.Numeric).ToArray();
-        var rows = Enumerable.Range(0, data.RowCount).Where(i => cols.All(c => !double.IsNaN(c[i]))).ToArray();
-        var X = Matrix<double>.Build.Dense(rows.Length, cols.Length, (r, c) => cols[c][rows[r]]);
-        return FromMatrix(X, regressors, withIntercept: true, fixedEffects: []);
+        var factors = absorb.Select(f => data.HasColumn(f) ? Factor.FromColumn(data, f) : throw data.Missing(f)).ToArray();
+        var rows = Enumerable.Range(0, data.RowCount)
+            .Where(i => cols.All(c => !double.IsNaN(c[i])) && factors.All(f => f.Codes[i] >= 0)).ToArray();
+        var x = cols.Select(c => rows.Select(i => c[i]).ToArray()).ToArray();
+        if (factors.Length > 0)
+        {
+            var raw = x.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
+            new Demeaner(factors.Select(f => f.Subset(rows)).ToArray(), null).DemeanInPlace(x);
+            // Same relative tolerance as OlsSolver's collinearity check: what is left is rounding noise.
+            for (int j = 0; j < x.Length; j++)
+                if (Math.Sqrt(Demeaner.Dot(x[j], x[j])) <= OlsSolver.CollinearityTolerance * raw[j])
+                    throw new InputException($"VIF: regressor '{regressors[j]}' has no variation after absorbing {string.Join(" + ", absorb)} (it is constant within their levels).");
+        }
+        var X = Matrix<double>.Build.DenseOfColumnArrays(x);
+        return FromMatrix(X, regressors, withIntercept: factors.Length == 0, fixedEffects: absorb);
     }
 
     /// <summary>

@@ -27,6 +27,12 @@ public class VifTests
         string[] xs = ["post", "lpopwt", "l_homicide"];
         var v = Vif.Compute(data, xs);
         foreach (var x in xs) Close(Ref[$"castle_plain|{x}"], v[x], what: x);
+        string[] within = ["post", "cdl", "l_homicide"];   // popwt is constant within states
+        var fe = Vif.Compute(data, within, ["sid", "year"]);
+        foreach (var x in within) Close(Ref[$"castle_fe|{x}"], fe[x], what: x + " (state and year FE absorbed)");
+        Assert.Contains("after absorbing sid + year", fe.ToTable().ToMarkdown());
+        var e = Assert.Throws<InputException>(() => Vif.Compute(data, ["post", "lpopwt"], ["sid", "year"]));
+        Assert.Contains("'lpopwt' has no variation after absorbing sid + year", e.Message);
     }
 
     [Fact]

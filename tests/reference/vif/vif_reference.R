@@ -21,6 +21,8 @@ cs$lpopwt <- log(cs$popwt)
 xs <- c("post", "lpopwt", "l_homicide")
 v2 <- car::vif(lm(as.formula(paste("year ~", paste(xs, collapse = "+"))), data = cs))
 for (t in names(v2)) add("castle_plain", t, v2[[t]])
+# popwt is constant within a state (absorbed by the state FE), so the FE case uses cdl instead.
+xs <- c("post", "cdl", "l_homicide")
 w <- sapply(xs, function(x) resid(lm(as.formula(paste(x, "~ factor(sid) + factor(year)")), data = cs)))
 for (j in seq_along(xs)) {
   r2 <- summary(lm(w[, j] ~ w[, -j] - 1))$r.squared
