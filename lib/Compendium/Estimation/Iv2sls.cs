@@ -31,8 +31,11 @@ public sealed record IvOptions(bool DropSingletons = true)
 /// HC1 × n/(n − K); CR1 × G/(G − 1)·(n − 1)/(n − K); K = k + K_fe, fixed effects nested in a cluster
 /// counting 1). That equals Stata <c>ivreg2, small</c> (and ivreghdfe, whose partialled-out fixed
 /// effects enter as <c>sdofminus</c>) except that reghdfe counts a nested fixed effect as 0 rather than 1.
-/// Without <c>small</c>, ivreg2 uses no n/(n − K) factor (σ̂² = û'û/n, HC0, and CR1 with only G/(G − 1))
-/// and normal/χ² instead of t/F; multiply the variances here by (n − K)/n, resp. (n − K)/(n − 1), to get those.</para>
+/// Without <c>small</c> (its default), ivreg2 makes no finite-sample correction at all (σ̂² = û'û/N, HC0,
+/// CR0; ivreghdfe passes the absorbed levels as <c>sdofminus</c>, which then only enters the F forms of the
+/// diagnostics) and uses normal/χ² instead of t/F: multiply the variances here by (n − K)/n (iid, HC1),
+/// resp. (G − 1)/G·(n − K)/(n − 1) (clustered), to get those. We keep <c>small</c>'s conventions, which
+/// are the ones every other table of the compendium uses.</para>
 /// <para><b>Diagnostics</b> (<see cref="IvDiagnostics"/>), following ivreg2 (Baum, Schaffer and Stillman
 /// 2007, Stata Journal 7(4), 465–506) with N observations, L = number of instruments including the
 /// exogenous regressors (and the constant when there are no fixed effects), L1 excluded instruments,
