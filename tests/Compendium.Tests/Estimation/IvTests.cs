@@ -14,11 +14,22 @@ public class IvTests(ITestOutputHelper output)
     private static readonly Lazy<ColumnTable> Mp = new(() => ReadCsv("tests/reference/iv/mpdta_iv.csv"));
     private static readonly Lazy<ColumnTable> Cig = new(() => ReadCsv("tests/reference/iv/cigarettes1995.csv"));
 
-    public static TheoryData<string> Cases => new()
+    public static TheoryData<string> Cases
     {
-        "mp_1x1_cluster", "mp_1x3_cluster", "mp_1x3_hc1", "mp_1x3_iid", "mp_2x3_cluster", "mp_2x3_hc1", "mp_1x2_year_cluster",
-        "cig_1x1_hc1", "cig_1x2_hc1", "cig_1x2_iid",
-    };
+        get
+        {
+            var cases = new TheoryData<string>
+            {
+                "mp_1x1_cluster", "mp_1x3_cluster", "mp_1x3_hc1", "mp_1x3_iid", "mp_2x3_cluster", "mp_2x3_hc1", "mp_1x2_year_cluster",
+                "cig_1x1_hc1", "cig_1x2_hc1", "cig_1x2_iid",
+            };
+            // The study's specification on the synthetic panel, once the reference script has been run on it.
+            if (Ref.ContainsKey("panel_cluster|nobs|")) cases.Add("panel_cluster");
+            return cases;
+        }
+    }
+
+    private static readonly Lazy<ColumnTable> Panel = new(() => ReadCsv("data/synthetic/panel.csv"));
 
     internal static (ColumnTable Data, string Formula, Vcov Vcov) Spec(string name) => name switch
     {
@@ -32,6 +43,8 @@ public class IvTests(ITestOutputHelper output)
         "cig_1x1_hc1" => (Cig.Value, "lpacks ~ lrincome | lrprice ~ tdiff", Vcov.Hetero),
         "cig_1x2_hc1" => (Cig.Value, "lpacks ~ lrincome | lrprice ~ tdiff + rtax", Vcov.Hetero),
         "cig_1x2_iid" => (Cig.Value, "lpacks ~ lrincome | lrprice ~ tdiff + rtax", Vcov.Iid),
+        "panel_cluster" => (Panel.Value, "resilience ~ econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year | treat ~ iv_tel_internet",
+            Vcov.Cluster("city_code")),
         _ => throw new ArgumentException(name),
     };
 
