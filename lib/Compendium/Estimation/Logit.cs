@@ -30,7 +30,7 @@ public sealed record LogitOptions(bool Intercept = true, double Tolerance = 1e-1
 /// separation) or perfectly up to ties (quasi-complete), the maximum-likelihood estimate does not
 /// exist and some |β_j| → ∞ (Albert &amp; Anderson 1984). We check each regressor on its own before
 /// fitting (max x over y = 0 ≤ min x over y = 1, or the reverse), and during the iterations watch for
-/// fitted probabilities within 1e-10 of 0 or 1 on a log-likelihood still rising; either ends in an
+/// a linear predictor beyond ±30 (fitted probability numerically 0 or 1) at convergence or after the last iteration; either ends in an
 /// <see cref="InputException"/> naming the variables involved (for a multivariate separation, those
 /// with a non-negligible weight in the direction along which β diverges). R's glm only warns
 /// ("fitted probabilities numerically 0 or 1 occurred") and returns meaningless numbers.</para>
@@ -76,7 +76,6 @@ public static class Logit
         var beta = Vector<double>.Build.Dense(k);
         if (o.Intercept) beta[0] = Math.Log(y.Average() / (1 - y.Average()));
         double ll = LogLik(y, X * beta);
-        Vector<double>? previousStep = null;
         for (int it = 1; it <= o.MaxIterations; it++)
         {
             var eta = X * beta;
@@ -97,17 +96,21 @@ public static class Logit
             double devChange = Math.Abs(-2 * llNew + 2 * ll) / (Math.Abs(-2 * llNew) + 0.1);
             beta = candidate;
             ll = llNew;
-            var pNew = (X * beta).Map(Sigmoid);
-            if (pNew.Any(v => v < 1e-10 || v > 1 - 1e-10) && devChange > o.Tolerance && it > 5)
-                throw Separation(s * step, X, names, outcome, "the fitted probabilities of some rows reach 0 or 1 while the likelihood keeps rising");
             if (devChange < o.Tolerance)
-                return new(beta, pNew, ll, it, Information(X, pNew).Inverse());
-            previousStep = step;
+            {
+                // Under separation the deviance goes to 0 and the criterion is met with |β| still growing
+                // (R's glm stops there with a warning); a linear predictor beyond ±30 (p within 1e-13 of 0 or 1)
+                // is the symptom, and β itself points along the separating direction.
+                if (Saturated(X * beta)) throw Separation(beta, X, names, outcome, "fitted probabilities of some rows are numerically 0 or 1");
+                var p1 = (X * beta).Map(Sigmoid);
+                return new(beta, p1, ll, it, Information(X, p1).Inverse());
+            }
         }
-        if (previousStep is not null && (X * beta).Map(Sigmoid).Any(v => v < 1e-8 || v > 1 - 1e-8))
-            throw Separation(previousStep, X, names, outcome, "the iterations diverge");
+        if (Saturated(X * beta)) throw Separation(beta, X, names, outcome, "the iterations diverge");
         throw new InputException($"logit of '{outcome}' did not converge in {o.MaxIterations} Newton iterations (relative deviance change tolerance {o.Tolerance.ToString(CultureInfo.InvariantCulture)}).");
     }
+
+    private static bool Saturated(Vector<double> eta) => eta.Any(e => Math.Abs(e) > 30);
 
     private static Matrix<double> Information(Matrix<double> X, Vector<double> p)
     {
