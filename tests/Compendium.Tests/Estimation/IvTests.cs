@@ -106,6 +106,17 @@ public class IvTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TwoWayClusteringCarriesThroughToTheRankTest()
+    {
+        // No R reference (sandwich's multiway vcovCL differs in its small-sample factor); with one endogenous
+        // regressor the KP F must still equal the two-way cluster-robust first-stage F (CGM inclusion–exclusion, Gmin).
+        var r = Iv2sls.Fit(Mp.Value, "y ~ x1 | countyreal + year | d1 ~ z1 + z2 + z3", Vcov.Cluster("countyreal", "year"));
+        Assert.False(r.Variance.EigenvalueFixed);
+        Close(r.FirstStages[0].PartialF.Statistic, r.Diagnostics.KleibergenPaapWaldF!.Statistic, 1e-10, 0, "two-way KP F");
+        Assert.Equal(4, r.Diagnostics.KleibergenPaapWaldF!.Df2);
+    }
+
+    [Fact]
     public void ReproducesStockAndWatsonsCigaretteDemandEstimates()
     {
         // Stock & Watson, Introduction to Econometrics, eq. (12.15)/(12.16), 1995 cross-section, HC SEs:
