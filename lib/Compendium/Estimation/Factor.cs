@@ -90,6 +90,7 @@ public sealed class Factor
     /// <summary>The factor restricted to <paramref name="rows"/>, recoded densely (levels that vanished are removed, order kept).</summary>
     internal Factor Subset(int[] rows)
     {
+        if (rows.Length == Codes.Length) return this; // every row kept: codes are already dense
         var remap = new int[Levels];
         Array.Fill(remap, -1);
         foreach (var r in rows) remap[Codes[r]] = 0;
