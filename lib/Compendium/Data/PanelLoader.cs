@@ -178,42 +178,12 @@ public static class PanelLoader
     private static bool TryNumber(string s, out double v) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v);
 
-    /// <summary>RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), first line the header; records keep their starting line number.</summary>
+    /// <summary>CSV through the project's strict reader (<see cref="Csv"/>); rows keep their line numbers.</summary>
     internal static (List<string> Header, List<RawRow> Rows) ReadCsv(string path)
     {
-        var text = File.ReadAllText(path, Encoding.UTF8);
-        var records = new List<RawRow>();
-        var fields = new List<string?>();
-        var field = new StringBuilder();
-        int line = 1, recordLine = 1, i = 0;
-        bool quoted = false, any = false;
-        while (i < text.Length)
-        {
-            char ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
-                if (ch == '"') { quoted = false; i++; continue; }
-                if (ch == '\n') line++;
-                field.Append(ch); i++; continue;
-            }
-            switch (ch)
-            {
-                case '"': quoted = true; any = true; i++; break;
-                case ',': fields.Add(field.ToString()); field.Clear(); any = true; i++; break;
-                case '\r': i++; break;
-                case '\n':
-                    fields.Add(field.ToString()); field.Clear();
-                    if (any || fields.Count > 1 || fields[0]!.Length > 0) records.Add(new RawRow(recordLine, fields.ToArray()));
-                    fields.Clear(); any = false; line++; recordLine = line; i++; break;
-                default: field.Append(ch); any = true; i++; break;
-            }
-        }
-        if (quoted) throw new InputException($"{path}: line {recordLine}: a quoted field is not closed.");
-        if (any || field.Length > 0) { fields.Add(field.ToString()); records.Add(new RawRow(recordLine, fields.ToArray())); }
-        if (records.Count == 0) throw new InputException($"{path}: the file is empty (no header line).");
-        var header = records[0].Cells.Select(h => (h ?? "").Trim().TrimStart('\uFEFF')).ToList();
-        return (header, records.Skip(1).ToList());
+        var t = Csv.Read(path);
+        var header = t.Header.Select(h => h.Trim()).ToList();
+        return (header, t.Rows.Select(r => new RawRow(r.Line, Enumerable.Range(0, header.Count).Select(c => (string?)r[c]).ToArray())).ToList());
     }
 
     internal static (List<string> Header, List<RawRow> Rows) ReadXlsx(string path)
