@@ -176,4 +176,23 @@ public class SimulatorTests
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void AFailedWriteLeavesTheOldFilesAndNoTemporaries()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "compendium-sim-fail-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, SimulatedPanel.PanelFile), "old");
+            Directory.CreateDirectory(Path.Combine(dir, SimulatedPanel.TruthFile + ".tmp")); // the last temporary file cannot be created
+            var e = new StringWriter();
+            Assert.Equal(1, Program.Run(["simulate", "--out", dir], new StringWriter(), e));
+            Assert.Contains("cannot write the simulated panel", e.ToString());
+            Assert.Equal("old", File.ReadAllText(Path.Combine(dir, SimulatedPanel.PanelFile)));
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+            Assert.False(File.Exists(Path.Combine(dir, SimulatedPanel.PotentialOutcomesFile)));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
