@@ -23,6 +23,10 @@ public sealed record EffectCell(string Label, double Effect, int CityYears);
 /// <param name="FirstStageClusterF">Cluster-robust (by city, CR1) F.</param>
 /// <param name="IvIndex">2SLS of resilience on treat with iv_tel_internet, city and year FE.</param>
 /// <param name="IvIndexUntreated">The same 2SLS on the untreated potential index: near 0 when the instrument is excludable.</param>
+/// <param name="IndexMean">Mean of the resilience index over all city-years.</param>
+/// <param name="IndexSd">Its standard deviation (n − 1).</param>
+/// <param name="IndexMin">Its minimum.</param>
+/// <param name="IndexMax">Its maximum.</param>
 public sealed record Calibration(double TalentShareDid, double NewFirmsDid, double IndexDid, double IntensityTwfe, double TelPilotCorrelation,
     double FirstStageSlope, double FirstStagePartialR2, double FirstStageF, double FirstStageClusterF, double IvIndex, double IvIndexUntreated,
     double IndexMean, double IndexSd, double IndexMin, double IndexMax);
