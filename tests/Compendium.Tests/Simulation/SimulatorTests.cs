@@ -139,6 +139,9 @@ public class SimulatorTests
         Assert.InRange(c.FirstStageClusterF, 10, double.PositiveInfinity);
         Assert.InRange(c.FirstStagePartialR2, 0.05, 0.6);
         Assert.Equal(c.FirstStageSlope, Twfe(t, t.Numeric("treat"), "iv_tel_internet"), 6);
+        // Estimate = noise-free estimand + the same estimator applied to the untreated outcome (linearity).
+        Assert.Equal(c.IndexDid, c.TwfeEstimandIndex + Twfe(t, po.Numeric("resilience_y0")), 5);
+        Assert.Equal(c.IvIndex, c.IvEstimandIndex + c.IvIndexUntreated, 5);
     }
 
     [Fact]
