@@ -25,14 +25,18 @@ public sealed class DemeanedDesign
     internal DemeanedDesign(ModelFrame frame)
     {
         _frame = frame;
-        _demeaner = new Demeaner(frame.FixedEffects, frame.Weights);
+        _demeaner = new Demeaner(frame.FixedEffects, frame.Weights, frame.Y.Length);
         _sqrtW = frame.Weights?.Select(Math.Sqrt).ToArray();
         _tss = CenteredSumOfSquares(frame.Y, frame.Weights);
-        _rawNorms = frame.X.Select(c => RawNorm(c, _sqrtW)).ToArray();
-        var all = new List<double[]>(frame.X) { frame.Y }; // ModelFrame's arrays are fresh copies
-        _demeaner.DemeanInPlace(all);
-        _x = frame.X;
-        _y = frame.Y;
+        _rawNorms = new double[frame.X.Length];
+        if (frame.Y.Length < 100_000) for (int j = 0; j < frame.X.Length; j++) _rawNorms[j] = RawNorm(frame.X[j], _sqrtW);
+        else Parallel.For(0, frame.X.Length, j => _rawNorms[j] = RawNorm(frame.X[j], _sqrtW));
+        // The frame's columns may be the data's own arrays: demean into new ones.
+        var source = new List<double[]>(frame.X) { frame.Y };
+        var all = source.Select(c => GC.AllocateUninitializedArray<double>(c.Length)).ToList();
+        _demeaner.Demean(source, all);
+        _x = all.Take(frame.X.Length).ToArray();
+        _y = all[^1];
         if (_sqrtW is not null) foreach (var c in all) Scale(c, _sqrtW);
         _tssWithin = frame.FixedEffects.Length > 0 ? Demeaner.Dot(_y, _y) : _tss;
         _clusterCache = new Dictionary<string, Factor>(StringComparer.Ordinal);

@@ -14,74 +14,114 @@ internal sealed record OlsSolution(int[] Kept, int[] Dropped, double[] Beta, dou
 /// <summary>
 /// Least squares by Householder QR, taking the columns in their formula order and setting aside a
 /// column whose norm, after removing the fixed effects and the columns already accepted, is below
-/// <see cref="CollinearityTolerance"/> times its norm before the within transformation (the limited pivoting of LINPACK dqrdc2,
-/// as R's lm() does): the first of a collinear set is kept, the later ones are dropped and reported.
-/// Normal equations are never formed, so conditioning is that of X, not X'X.
+/// <see cref="CollinearityTolerance"/> times its norm before the within transformation (the limited
+/// pivoting of LINPACK dqrdc2, as R's lm() does): the first of a collinear set is kept, the later
+/// ones are dropped and reported. Normal equations are never formed, so conditioning is that of X.
 /// </summary>
+/// <remarks>
+/// Tall data are first reduced by a one-level TSQR (Demmel et al. 2012, "Communication-optimal parallel
+/// and sequential QR and LU factorizations", SIAM J. Sci. Comput. 34): [X y] is split into blocks of
+/// <see cref="BlockRows"/> rows, each block is factorised in cache (in parallel) and the stacked
+/// triangular factors are factorised again. The R factor equals that of the direct QR up to the signs
+/// of its rows, so β, (X'X)⁻¹ and the collinearity decisions are the same, at one pass over the data.
+/// </remarks>
 internal static class OlsSolver
 {
     /// <summary>Relative residual norm below which a column counts as collinear with earlier ones (R's lm uses 1e-7).</summary>
     public const double CollinearityTolerance = 1e-7;
+    public const int BlockRows = 4096;
 
     public static OlsSolution Solve(IReadOnlyList<double[]> x, double[] y, IReadOnlyList<double>? referenceNorms = null)
     {
         int n = y.Length, p = x.Count;
-        // Work on copies: the demeaned design is cached for re-fits.
-        var a = new double[p][];
-        Parallel.For(0, p, j => a[j] = (double[])x[j].Clone());
-        var qty = (double[])y.Clone();
-        var norms = referenceNorms?.ToArray() ?? a.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
+        var norms = referenceNorms?.ToArray() ?? x.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
+        double[][] a;
+        double[] qty;
+        if (n > 4 * BlockRows) (a, qty) = ReduceBlocks(x, y);
+        else { a = x.Select(c => (double[])c.Clone()).ToArray(); qty = (double[])y.Clone(); }
+        int rows = qty.Length;
+
         var kept = new List<int>();
         var dropped = new List<int>();
-        var rdiag = new List<double>();
-        var rcols = new List<double[]>(); // column j of R (length = rank at the time), for kept columns
+        var rcols = new List<double[]>();
         int r = 0;
-        var vs = new List<(double[] v, double beta, int row)>();
         for (int j = 0; j < p; j++)
         {
             var col = a[j];
-            double rem = Math.Sqrt(Demeaner.Dot(col.AsSpan(r), col.AsSpan(r)));
-            if (norms[j] == 0 || rem <= CollinearityTolerance * norms[j] || r >= n)
-            {
-                dropped.Add(j);
-                continue;
-            }
-            // Householder vector for rows r..n−1 of col.
-            double alpha = col[r] > 0 ? -rem : rem;
-            var v = col; // reuse storage: v lives in rows r.. of col
-            double v0 = col[r] - alpha;
-            v[r] = v0;
-            double vnorm2 = Demeaner.Dot(v.AsSpan(r), v.AsSpan(r));
-            double beta = 2.0 / vnorm2;
+            double rem = r < rows ? Math.Sqrt(Demeaner.Dot(col.AsSpan(r), col.AsSpan(r))) : 0;
+            if (norms[j] == 0 || rem <= CollinearityTolerance * norms[j]) { dropped.Add(j); continue; }
             var rcol = new double[r + 1];
             for (int i = 0; i < r; i++) rcol[i] = col[i];
-            rcol[r] = alpha;
-            int row = r;
-            // Apply H = I − β v v' to later columns and to y.
-            Parallel.For(j + 1, p + 1, new ParallelOptions { MaxDegreeOfParallelism = n > 50_000 ? Environment.ProcessorCount : 1 }, k =>
-            {
-                var target = k == p ? qty : a[k];
-                double s = beta * Demeaner.Dot(v.AsSpan(row), target.AsSpan(row));
-                var tv = target.AsSpan(row);
-                var vv = v.AsSpan(row);
-                for (int i = 0; i < tv.Length; i++) tv[i] -= s * vv[i];
-            });
+            rcol[r] = Reflect(col, r, rows, a, j + 1, p, qty);
             kept.Add(j);
             rcols.Add(rcol);
             r++;
         }
         int kk = kept.Count;
-        // R (kk×kk upper) and β by back substitution.
         var R = new double[kk * kk];
         for (int c = 0; c < kk; c++) for (int i = 0; i <= c; i++) R[i * kk + c] = rcols[c][i];
-        var betaHat = new double[kk];
+        var beta = new double[kk];
         for (int i = kk - 1; i >= 0; i--)
         {
             double s = qty[i];
-            for (int c = i + 1; c < kk; c++) s -= R[i * kk + c] * betaHat[c];
-            betaHat[i] = s / R[i * kk + i];
+            for (int c = i + 1; c < kk; c++) s -= R[i * kk + c] * beta[c];
+            beta[i] = s / R[i * kk + i];
         }
-        // (X'X)⁻¹ = R⁻¹ R⁻ᵀ
+        var resid = Residuals(x, kept, beta, y);
+        return new OlsSolution(kept.ToArray(), dropped.ToArray(), beta, Bread(R, kk), resid);
+    }
+
+    // Householder reflection that zeroes col[r+1..rows) and is applied to columns a[from..to) and to y;
+    // returns the new diagonal entry R[r, r].
+    private static double Reflect(double[] col, int r, int rows, double[][] a, int from, int to, double[] y)
+    {
+        double norm = Math.Sqrt(Demeaner.Dot(col.AsSpan(r, rows - r), col.AsSpan(r, rows - r)));
+        if (norm == 0) return 0;
+        double alpha = col[r] > 0 ? -norm : norm;
+        col[r] -= alpha;
+        var v = col.AsSpan(r, rows - r);
+        double beta = 2.0 / Demeaner.Dot(v, v);
+        for (int k = from; k <= to; k++)
+        {
+            var t = (k == to ? y : a[k]).AsSpan(r, rows - r);
+            Demeaner.Axpy(-beta * Demeaner.Dot(v, t), v, t);
+        }
+        return alpha;
+    }
+
+    // One level of TSQR: each block of rows of [X y] becomes its (p+1)×(p+1) triangular factor.
+    private static (double[][], double[]) ReduceBlocks(IReadOnlyList<double[]> x, double[] y)
+    {
+        int n = y.Length, p = x.Count, m = p + 1;
+        int blocks = (n + BlockRows - 1) / BlockRows;
+        var stacked = new double[m][];
+        for (int c = 0; c < m; c++) stacked[c] = new double[blocks * m];
+        Parallel.For(0, blocks, () => Enumerable.Range(0, m).Select(_ => new double[BlockRows]).ToArray(), (b, _, buf) =>
+        {
+            int i0 = b * BlockRows, rows = Math.Min(BlockRows, n - i0);
+            for (int c = 0; c < p; c++) Array.Copy(x[c], i0, buf[c], 0, rows);
+            Array.Copy(y, i0, buf[p], 0, rows);
+            for (int j = 0; j < Math.Min(m, rows); j++)
+            {
+                var col = buf[j];
+                double diag = Reflect(col, j, rows, buf, j + 1, p, buf[p]);
+                // R entries of column j: rows 0..j−1 untouched since, row j = diag.
+                for (int i = 0; i < j; i++) stacked[j][b * m + i] = col[i];
+                stacked[j][b * m + j] = diag;
+            }
+            // a block shorter than p + 1 rows: the remaining columns are upper trapezoidal as they stand
+            for (int j = rows; j < p; j++)
+                for (int i = 0; i < rows; i++) stacked[j][b * m + i] = buf[j][i];
+            // the y column (index p): its first min(m, rows) entries are Q'y of the block
+            for (int i = 0; i < Math.Min(m, rows); i++) stacked[p][b * m + i] = buf[p][i];
+            return buf;
+        }, _ => { });
+        var ys = stacked[p];
+        return (stacked.Take(p).ToArray(), ys);
+    }
+
+    private static double[] Bread(double[] R, int kk)
+    {
         var rinv = new double[kk * kk];
         for (int c = 0; c < kk; c++)
         {
@@ -101,8 +141,7 @@ internal static class OlsSolver
                 for (int m = c; m < kk; m++) s += rinv[i * kk + m] * rinv[c * kk + m];
                 bread[i * kk + c] = s; bread[c * kk + i] = s;
             }
-        var resid = Residuals(x, kept, betaHat, y);
-        return new OlsSolution(kept.ToArray(), dropped.ToArray(), betaHat, bread, resid);
+        return bread;
     }
 
     public static double[] Residuals(IReadOnlyList<double[]> x, IReadOnlyList<int> kept, double[] beta, double[] y)
@@ -113,7 +152,7 @@ internal static class OlsSolver
         Parallel.For(0, chunks, c =>
         {
             int i0 = (int)((long)n * c / chunks), i1 = (int)((long)n * (c + 1) / chunks);
-            for (int i = i0; i < i1; i++) e[i] = y[i];
+            Array.Copy(y, i0, e, i0, i1 - i0);
             for (int m = 0; m < kept.Count; m++)
             {
                 var col = x[kept[m]];

@@ -8,8 +8,8 @@ namespace Compendium.Formulas;
 /// <summary>
 /// A formula evaluated on data: the outcome, the candidate regressor columns (terms expanded),
 /// the fixed-effect factors, weights and cluster factors, on the estimation sample after listwise
-/// deletion of missing values and (optionally) iterative removal of singletons. Columns are
-/// gathered into fresh arrays, so the caller may transform them in place.
+/// deletion of missing values and (optionally) iterative removal of singletons. When no row is
+/// dropped the columns are the data's own arrays (no copy): treat them as read-only.
 /// </summary>
 internal sealed class ModelFrame
 {
@@ -24,12 +24,18 @@ internal sealed class ModelFrame
     public double[]? Weights { get; init; }
     public int MissingDropped { get; init; }
     public int SingletonsDropped { get; init; }
+    /// <summary>Factors already coded on the full data (fixed effects, cluster variables), by column name.</summary>
+    public Dictionary<string, Factor> FullFactors { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>A factor over the estimation sample (cluster variables).</summary>
     public Factor SampleFactor(string name)
     {
         if (!Data.HasColumn(name)) throw Data.Missing(name);
-        return Factor.FromColumn(Data, name).Subset(Rows);
+        lock (FullFactors)
+        {
+            if (!FullFactors.TryGetValue(name, out var f)) FullFactors[name] = f = Factor.FromColumn(Data, name);
+            return f.Subset(Rows);
+        }
     }
 
     /// <summary>Evaluate <paramref name="formula"/> on <paramref name="data"/>.</summary>
@@ -72,17 +78,25 @@ internal sealed class ModelFrame
                 else if (w[i] == 0) keep[i] = false;
             }
         }
-        var fes = formula.FixedEffects.Select(fe => Factor.Combine(fe.Name, fe.Parts.Select(p => Factor.FromColumn(data, p.Name)).ToArray())).ToArray();
+        var full = new Dictionary<string, Factor>(StringComparer.Ordinal);
+        Factor Coded(string name)
+        {
+            if (!full.TryGetValue(name, out var f)) full[name] = f = Factor.FromColumn(data, name);
+            return f;
+        }
+        var fes = formula.FixedEffects.Select(fe => Factor.Combine(fe.Name, fe.Parts.Select(p => Coded(p.Name)).ToArray())).ToArray();
         foreach (var f in fes) MarkMissing(keep, f);
         foreach (var c in extraFactors)
         {
             if (!data.HasColumn(c)) throw new InputException($"{data.Source}: no column '{c}' (asked for as a cluster variable). Columns: {string.Join(", ", data.ColumnNames)}.");
-            MarkMissing(keep, Factor.FromColumn(data, c));
+            MarkMissing(keep, Coded(c));
         }
-        int missing = keep.Count(k => !k);
+        int missing = 0;
+        foreach (var k in keep) if (!k) missing++;
         int singletons = dropSingletons ? Singletons.Drop(keep, fes) : 0;
         var rows = new int[n - missing - singletons];
-        for (int i = 0, j = 0; i < n; i++) if (keep[i]) rows[j++] = i;
+        if (rows.Length == n) for (int i = 0; i < n; i++) rows[i] = i;
+        else for (int i = 0, j = 0; i < n; i++) if (keep[i]) rows[j++] = i;
         if (rows.Length == 0) throw new InputException($"{data.Source}: no observations left for '{formula.Text}' after removing {missing} rows with missing values and {singletons} singletons.");
         var X = new double[columns.Count][];
         Parallel.For(0, columns.Count, j => X[j] = Gather(columns[j], rows));
@@ -91,13 +105,13 @@ internal sealed class ModelFrame
             Formula = formula, Data = data, Rows = rows, Y = Gather(y, rows), Names = names.ToImmutable(), X = X,
             FixedEffects = fes.Select(f => f.Subset(rows)).ToArray(),
             Weights = w is null ? null : Gather(w, rows),
-            MissingDropped = missing, SingletonsDropped = singletons,
+            MissingDropped = missing, SingletonsDropped = singletons, FullFactors = full,
         };
     }
 
     internal static double[] Gather(double[] src, int[] rows)
     {
-        if (rows.Length == src.Length) return (double[])src.Clone();
+        if (rows.Length == src.Length) return src;
         var dst = new double[rows.Length];
         for (int i = 0; i < rows.Length; i++) dst[i] = src[rows[i]];
         return dst;

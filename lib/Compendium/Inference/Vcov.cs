@@ -218,10 +218,12 @@ internal sealed class ClusterVcov(ImmutableArray<string> variables, SmallSampleC
         int g = f.Levels, n = e.Length;
         var codes = f.Codes;
         var sums = new double[g * k];
-        for (int a = 0; a < k; a++)
+        // one pass: each row adds its score x_i e_i to its cluster's sum
+        for (int i = 0; i < n; i++)
         {
-            var xa = x[a];
-            for (int i = 0; i < n; i++) sums[codes[i] * k + a] += xa[i] * e[i];
+            int off = codes[i] * k;
+            double ei = e[i];
+            for (int a = 0; a < k; a++) sums[off + a] += x[a][i] * ei;
         }
         var meat = new double[k * k];
         for (int c = 0; c < g; c++)

@@ -25,8 +25,8 @@ public class FeolsBehaviourTests
         var w = Enumerable.Range(0, n).Select(_ => 0.5 + rng.NextDouble()).ToArray();
         foreach (var weights in new[] { null, w })
         {
-            var direct = new Demeaner([f1, f2, f3], weights);
-            var map = new Demeaner([f1, f2, f3], weights, allowDirect: false);
+            var direct = new Demeaner([f1, f2, f3], weights, n);
+            var map = new Demeaner([f1, f2, f3], weights, n, allowDirect: false);
             Assert.StartsWith("direct", direct.Method);
             Assert.StartsWith("alternating", map.Method);
             var a = new double[n]; var b = new double[n];
@@ -40,6 +40,30 @@ public class FeolsBehaviourTests
                 Assert.All(sums, s => Assert.True(Math.Abs(s) < 1e-9));
             }
         }
+    }
+
+    /// <summary>Tall data go through the blocked (TSQR) reduction: same β and collinearity decision as a dense QR.</summary>
+    [Fact]
+    public void BlockedQrMatchesDenseQrAndDropsCollinear()
+    {
+        var rng = new Random(3);
+        int n = 50_001;
+        var x1 = new double[n]; var x2 = new double[n]; var x3 = new double[n]; var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x1[i] = rng.NextDouble(); x2[i] = rng.NextDouble(); x3[i] = x1[i] - 2 * x2[i];
+            y[i] = 1 + 2 * x1[i] - x2[i] + rng.NextDouble();
+        }
+        var data = ColumnTable.FromColumns([new("y", y), new("x1", x1), new("x2", x2), new("x3", x3)]);
+        var r = Feols.Fit(data, "y ~ x1 + x2 + x3", Vcov.Hetero);
+        Assert.Equal(new[] { "x3" }, r.CollinearDropped.ToArray());
+        var X = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, 3, (i, j) => j == 0 ? 1 : j == 1 ? x1[i] : x2[i]);
+        var b = X.QR().Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(y));
+        for (int j = 0; j < 3; j++) Assert.Equal(b[j], r.Coefficients[j].Estimate, 1e-10);
+        var xtxInv = (X.TransposeThisAndMultiply(X)).Inverse();
+        double s2 = r.Rss / (n - 3);
+        var iid = Feols.Fit(data, "y ~ x1 + x2 + x3", Vcov.Iid);
+        for (int j = 0; j < 3; j++) Assert.Equal(Math.Sqrt(s2 * xtxInv[j, j]), iid.Coefficients[j].StdError, 1e-12);
     }
 
     [Fact]
