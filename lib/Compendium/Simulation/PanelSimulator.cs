@@ -198,11 +198,14 @@ public static class PanelSimulator
                 double ts0 = Round(Math.Max(0.002, talentLevel[i] + 0.0008 * t + talentSlope[i] * centred + 0.002 * N()));
                 double lf0 = Round(firmLevel[i] + 0.08 * t + firmSlope[i] * centred + (year == 2020 ? -0.15 * absorb : 0) + 0.15 * N());
                 y0["talent_share"][r] = ts0; y0["ln_new_firms"][r] = lf0;
-                controls["econ_density"][r] = Round(ctl[i, 0] * Math.Exp(0.06 * t + 0.03 * N()));
+                // Controls move over time by the same absolute amount in every city (plus noise), so their
+                // within-city paths carry no trace of pilot status: proportional growth would make richer
+                // (pilot) cities' controls trend faster and act as proxies for the effect's build-up.
+                controls["econ_density"][r] = Round(Math.Max(0.01, ctl[i, 0] + 0.025 * t + 0.03 * ctl[i, 0] * N()));
                 controls["infrastructure"][r] = Round(Math.Max(2, ctl[i, 1] + 0.3 * t + 0.8 * N()));
                 controls["gov_intervention"][r] = Round(Math.Max(0.05, ctl[i, 2] + (year == 2020 ? 0.02 : 0) + 0.01 * N()));
-                controls["fdi"][r] = Round(ctl[i, 3] * Math.Exp(-0.05 * t + 0.15 * N()));
-                controls["avg_wage"][r] = Round(ctl[i, 4] * Math.Exp(0.07 * t + 0.02 * N()));
+                controls["fdi"][r] = Round(Math.Max(0.01, ctl[i, 3] - 0.06 * t + 0.15 * ctl[i, 3] * N()));
+                controls["avg_wage"][r] = Round(ctl[i, 4] + 0.4 * t + 0.02 * ctl[i, 4] * N());
                 ip[r] = Round(Math.Clamp(ipBase[i] + 0.01 * t + 0.01 * N(), 0, 1));
                 cap[r] = Round(Math.Clamp(capBase[i] + 0.005 * t + 0.01 * N(), 0, 1));
                 iv[r] = Round(Round(tel[i]) * facts.InternetUsers[year - 1] / 100.0);
