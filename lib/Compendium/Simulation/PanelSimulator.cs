@@ -1,0 +1,295 @@
+using System.Collections.Immutable;
+using Compendium.Data;
+using Compendium.Index;
+using MathNet.Numerics.Distributions;
+
+namespace Compendium.Simulation;
+
+/// <summary>
+/// Simulates the study's balanced city-year panel (283 cities × 2012–2023) from a documented
+/// data-generating process with known potential outcomes; see data/README.md ("Synthetic panel") for
+/// the equations and calibration targets. Deterministic: every draw comes, in a fixed order, from one
+/// <see cref="System.Random"/> created with <see cref="SimulationSettings.Seed"/> (the seeded constructor's
+/// algorithm is fixed across .NET versions for compatibility), through MathNet's <see cref="Normal"/> with
+/// that instance; every written number is rounded to 7 significant digits before use.
+/// </summary>
+public static class PanelSimulator
+{
+    public const int FirstYear = PanelSchema.FirstYear, LastYear = PanelSchema.LastYear, Years = LastYear - FirstYear + 1;
+    /// <summary>Significant digits of every simulated number (keeps files small and platform-independent in practice).</summary>
+    public const int Digits = 7;
+
+    /// <summary>
+    /// How one indicator's untreated outcome and its treatment effect are generated, in the indicator's units:
+    /// Y0_it = clamp(Level·exp(LevelLoad·D_i + LevelSd·ν_i) [additive for gdp_growth] + Trend·(t−2012) + TrendSd·g_i·(t−2017.5)
+    ///         + Shock·(1 − 0.5·ρ_i)·[t=2020] + Rebound·[t=2021] + NoiseSd·ε_it, Floor, Cap);
+    /// Y1_it = Y0_it + EffectScale·Effect·M_it − ShockCushion·min(1, M_it)·Shock·[t=2020, treated].
+    /// </summary>
+    internal sealed record IndicatorDgp(string Name, double Level, double LevelLoad, double LevelSd, bool Additive,
+        double Trend, double TrendSd, double NoiseSd, double Shock, double Rebound, double Effect, double Floor, double Cap);
+
+    /// <summary>The calibration of the 14 indicators (see data/README.md for the reasoning behind each number).</summary>
+    internal static ImmutableArray<IndicatorDgp> IndicatorDgps { get; } =
+    [
+        new("gdp_pc", 42000, 0.45, 0.25, false, 3200, 600, 1200, -2500, 1500, 2600, 8000, double.PositiveInfinity),
+        new("trade_dep", 0.15, 0.5, 0.5, false, -0.002, 0.0015, 0.006, -0.01, 0.005, 0, 0.002, 2.5),
+        new("ui_coverage", 9, 0.45, 0.3, false, 0.35, 0.15, 0.5, -0.3, 0, 1.1, 1, 60),
+        new("savings_pc", 30000, 0.5, 0.3, false, 3000, 500, 1500, 1500, 0, 1900, 5000, double.PositiveInfinity),
+        new("urban_rate", 50, 0.15, 0.1, false, 1.1, 0.25, 0.6, 0, 0, 0.8, 15, 100),
+        new("retail_pc", 16000, 0.45, 0.25, false, 1200, 250, 700, -2400, 1600, 1300, 3000, double.PositiveInfinity),
+        new("gdp_growth", 10.5, 0.3, 1.0, true, -0.45, 0.1, 1.2, -5.5, 6.0, 0.6, -15, 25),
+        new("fiscal_self", 0.45, 0.2, 0.25, false, -0.005, 0.006, 0.03, -0.05, 0.02, 0.045, 0.05, 1.5),
+        new("fin_dev", 1.0, 0.2, 0.3, false, 0.04, 0.015, 0.06, 0.08, 0, 0.09, 0.2, 5),
+        new("hospital_beds", 45, 0.15, 0.2, false, 1.6, 0.4, 2.0, 0, 0, 0.9, 10, double.PositiveInfinity),
+        new("sci_edu_share", 19, 0.05, 0.15, false, 0.15, 0.1, 0.8, -0.5, 0, 1.1, 5, 40),
+        new("tert_sec_ratio", 0.85, 0.25, 0.3, false, 0.045, 0.02, 0.05, 0.04, 0, 0.13, 0.2, 6),
+        new("students_per10k", 150, 0.8, 0.6, false, 5, 2, 8, 0, 0, 15, 2, double.PositiveInfinity),
+        new("patents_per10k", 5, 0.9, 0.5, false, 1.3, 0.25, 0.4, 0, 0, 2.8, 0.05, double.PositiveInfinity),
+    ];
+
+    private static readonly Dictionary<SizeClass, double> SizeLevel = new()
+    {
+        [SizeClass.Megacity] = 1.2, [SizeClass.SuperLarge] = 0.9, [SizeClass.Large1] = 0.6,
+        [SizeClass.Large2] = 0.2, [SizeClass.Medium] = -0.2, [SizeClass.Small] = -0.4,
+    };
+
+    /// <summary>Effect multiplier by size class: larger in megacities and super-large cities.</summary>
+    public static readonly ImmutableDictionary<SizeClass, double> SizeEffect = new Dictionary<SizeClass, double>
+    {
+        [SizeClass.Megacity] = 1.6, [SizeClass.SuperLarge] = 1.35, [SizeClass.Large1] = 1.15,
+        [SizeClass.Large2] = 1.0, [SizeClass.Medium] = 0.85, [SizeClass.Small] = 0.7,
+    }.ToImmutableDictionary();
+
+    private static readonly Dictionary<Region, double> RegionLevel = new()
+    {
+        [Region.East] = 0.4, [Region.Central] = -0.1, [Region.West] = -0.3, [Region.Northeast] = -0.1,
+    };
+
+    /// <summary>Simulate the panel for the study's cities and calendar.</summary>
+    public static SimulatedPanel Simulate(StudyFacts facts, SimulationSettings? settings = null)
+    {
+        var s = settings ?? new SimulationSettings();
+        if (s.BuildUpYears <= 0 || s.SpilloverRangeKm <= 0 || s.SpilloverShare < 0 || s.EffectScale < 0)
+            throw new InputException("simulation settings: BuildUpYears and SpilloverRangeKm must be > 0, SpilloverShare and EffectScale ≥ 0.");
+        for (int y = FirstYear - 1; y < LastYear; y++)
+            if (!facts.InternetUsers.ContainsKey(y))
+                throw new InputException($"national internet users for {y} are missing (data/national.csv); the instrument needs {FirstYear - 1}–{LastYear - 1}.");
+
+        var rng = new Random(s.Seed);
+        double N() => Normal.Sample(rng, 0, 1);
+        var cities = facts.Cities.OrderBy(c => c.Code).ToArray();
+        int n = cities.Length, T = Years, rows = n * T;
+
+        // ---- city-level draws (fixed order: all city traits first, then indicator levels, then city-years) ----
+        var pilot = new bool[n];
+        var policyYear = new int[n];
+        var D = new double[n]; var rho = new double[n];
+        var ipBase = new double[n]; var capBase = new double[n]; var tel = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var c = cities[i];
+            int? py = facts.PolicyYear(c.Code, s.Timing);
+            pilot[i] = py is not null; policyYear[i] = py ?? 0;
+            double u = N();
+            bool senior = c.Municipality || c.ProvincialCapital || c.SubProvincial;
+            // Selection on levels: pilot cities are richer and larger (D shifts levels only, never trends).
+            D[i] = 0.45 * (pilot[i] ? 1 : 0) + SizeLevel[c.SizeClass] + RegionLevel[c.Region] + (senior ? 0.3 : 0) + 0.5 * u;
+            // Resilience trait: absorbs the 2020 shock; built from u and fresh noise only, so independent of pilot status.
+            rho[i] = 0.6 * u + 0.8 * N();
+            ipBase[i] = Logistic(-0.3 + 0.55 * D[i] + 0.6 * N());
+            capBase[i] = Logistic(-0.1 + 0.35 * D[i] + (senior ? 0.4 : 0) + 0.7 * N());
+            // Historical telephone density: higher where the zones were later placed (relevance) and in developed cities.
+            tel[i] = Math.Exp(-1.0 + 0.25 * D[i] + 0.5 * (pilot[i] ? 1 : 0) + 0.35 * N());
+        }
+
+        // ---- effect intensity: build-up over event time × size × moderators; spillover on untreated cities ----
+        var ipZ = Standardise(ipBase); var capZ = Standardise(capBase);
+        var mult = new double[n];
+        for (int i = 0; i < n; i++)
+            mult[i] = SizeEffect[cities[i].SizeClass] * Math.Max(0.2, 1 + 0.35 * ipZ[i] + 0.35 * capZ[i]);
+        var h = new double[rows];
+        var treat = new double[rows];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < T; t++)
+            {
+                int year = FirstYear + t;
+                if (pilot[i] && year >= policyYear[i])
+                {
+                    treat[i * T + t] = 1;
+                    h[i * T + t] = mult[i] * (1 - Math.Exp(-(year - policyYear[i] + 1) / s.BuildUpYears));
+                }
+            }
+        var P = (double[])h.Clone();
+        var spill = new double[rows];
+        for (int i = 0; i < n; i++)
+        {
+            var w = new double[n]; double wsum = 0;
+            for (int j = 0; j < n; j++)
+                if (j != i) { w[j] = Math.Exp(-DistanceKm(cities[i], cities[j]) / s.SpilloverRangeKm); wsum += w[j]; }
+            for (int t = 0; t < T; t++)
+            {
+                if (treat[i * T + t] == 1) continue;
+                double e = 0;
+                for (int j = 0; j < n; j++) e += w[j] * h[j * T + t];
+                spill[i * T + t] = s.SpilloverShare * e / wsum;
+                P[i * T + t] = spill[i * T + t];
+            }
+        }
+        // Calibration: scale so that the TWFE DID of the noise-free effect pattern on treat is 1; the
+        // mechanisms' effects are then target × M, so TWFE on the noise-free effects hits the study's numbers.
+        double pSlope = BalancedTwfe.Slope(P, treat, n, T);
+        var M = P.Select(p => p / pSlope).ToArray();
+
+        // ---- indicators: Y(0) and Y(1) ----
+        var dgps = IndicatorDgps;
+        var y0 = new Dictionary<string, double[]>();
+        var y1 = new Dictionary<string, double[]>();
+        var levels = new double[dgps.Length][]; var slopes = new double[dgps.Length][];
+        for (int k = 0; k < dgps.Length; k++)
+        {
+            levels[k] = new double[n]; slopes[k] = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                var g = dgps[k];
+                double nu = N();
+                levels[k][i] = g.Additive ? g.Level + g.LevelLoad * D[i] + g.LevelSd * nu : g.Level * Math.Exp(g.LevelLoad * D[i] + g.LevelSd * nu);
+                slopes[k][i] = g.TrendSd * N();
+            }
+        }
+        foreach (var g in dgps) { y0[g.Name] = new double[rows]; y1[g.Name] = new double[rows]; }
+        string[] mechs = ["talent_share", "ln_new_firms"];
+        foreach (var m in mechs) { y0[m] = new double[rows]; y1[m] = new double[rows]; }
+        var talentLevel = new double[n]; var firmLevel = new double[n]; var talentSlope = new double[n]; var firmSlope = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            talentLevel[i] = 0.025 * Math.Exp(0.35 * D[i] + 0.2 * N()); talentSlope[i] = 0.0003 * N();
+            firmLevel[i] = 4.5 + 0.8 * D[i] + 0.4 * N() + 0.3 * Math.Log(cities[i].UrbanPop2020 + 0.1); firmSlope[i] = 0.02 * N();
+        }
+        var controls = PanelSchema.Controls.ToDictionary(c => c, _ => new double[rows]);
+        var ctl = new double[n, 5];
+        for (int i = 0; i < n; i++)
+        {
+            ctl[i, 0] = 0.3 * Math.Exp(0.9 * D[i] + 0.5 * N());
+            ctl[i, 1] = 12 * Math.Exp(0.2 * D[i] + 0.25 * N());
+            ctl[i, 2] = 0.2 * Math.Exp(-0.25 * D[i] + 0.3 * N());
+            ctl[i, 3] = 1.5 * Math.Exp(0.4 * D[i] + 0.7 * N());
+            ctl[i, 4] = 4.5 * Math.Exp(0.15 * D[i] + 0.08 * N());
+        }
+        var ip = new double[rows]; var cap = new double[rows]; var iv = new double[rows];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < T; t++)
+            {
+                int r = i * T + t, year = FirstYear + t;
+                double centred = t - (T - 1) / 2.0;
+                double absorb = Math.Clamp(1 - 0.5 * rho[i], 0.2, 1.8);
+                bool treated = treat[r] == 1;
+                for (int k = 0; k < dgps.Length; k++)
+                {
+                    var g = dgps[k];
+                    double shock = year == 2020 ? g.Shock * absorb : 0;
+                    double v0 = levels[k][i] + g.Trend * t + slopes[k][i] * centred + shock + (year == 2021 ? g.Rebound : 0) + g.NoiseSd * N();
+                    v0 = Round(Math.Clamp(v0, g.Floor, g.Cap));
+                    double effect = s.EffectScale * g.Effect * M[r] - (treated && year == 2020 ? s.ShockCushion * Math.Min(1, M[r]) * shock : 0);
+                    y0[g.Name][r] = v0;
+                    y1[g.Name][r] = Round(Math.Clamp(v0 + effect, g.Floor, g.Cap));
+                }
+                double ts0 = Round(Math.Max(0.002, talentLevel[i] + 0.0008 * t + talentSlope[i] * centred + 0.002 * N()));
+                double lf0 = Round(firmLevel[i] + 0.08 * t + firmSlope[i] * centred + (year == 2020 ? -0.15 * absorb : 0) + 0.15 * N());
+                y0["talent_share"][r] = ts0; y0["ln_new_firms"][r] = lf0;
+                controls["econ_density"][r] = Round(ctl[i, 0] * Math.Exp(0.06 * t + 0.03 * N()));
+                controls["infrastructure"][r] = Round(Math.Max(2, ctl[i, 1] + 0.3 * t + 0.8 * N()));
+                controls["gov_intervention"][r] = Round(Math.Max(0.05, ctl[i, 2] + (year == 2020 ? 0.02 : 0) + 0.01 * N()));
+                controls["fdi"][r] = Round(ctl[i, 3] * Math.Exp(-0.05 * t + 0.15 * N()));
+                controls["avg_wage"][r] = Round(ctl[i, 4] * Math.Exp(0.07 * t + 0.02 * N()));
+                ip[r] = Round(Math.Clamp(ipBase[i] + 0.01 * t + 0.01 * N(), 0, 1));
+                cap[r] = Round(Math.Clamp(capBase[i] + 0.005 * t + 0.01 * N(), 0, 1));
+                iv[r] = Round(Round(tel[i]) * facts.InternetUsers[year - 1] / 100.0);
+            }
+
+        // Mechanisms: effect = τ_m·M with τ_m chosen so that the TWFE DID on the simulated panel equals the
+        // study's estimate: TWFE(Y0 + τM) = TWFE(Y0) + τ·TWFE(M) and TWFE(M) = 1, so τ = target − TWFE(Y0).
+        var mechanismEffect = new Dictionary<string, double>
+        {
+            ["talent_share"] = s.TalentShareDid - BalancedTwfe.Slope(y0["talent_share"], treat, n, T),
+            ["ln_new_firms"] = s.NewFirmsDid - BalancedTwfe.Slope(y0["ln_new_firms"], treat, n, T),
+        };
+        foreach (var m in mechs)
+            for (int r = 0; r < rows; r++) y1[m][r] = Round(y0[m][r] + mechanismEffect[m] * M[r]);
+
+        // ---- assemble the panel in the schema's column order ----
+        var codes = new double[rows]; var yearsCol = new double[rows]; var pilotCol = new double[rows]; var pyCol = new double[rows]; var relCol = new double[rows];
+        var name = new string?[rows]; var prov = new string?[rows]; var size = new string?[rows]; var region = new string?[rows];
+        var lat = new double[rows]; var lon = new double[rows]; var telCol = new double[rows];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < T; t++)
+            {
+                int r = i * T + t;
+                codes[r] = cities[i].Code; yearsCol[r] = FirstYear + t; pilotCol[r] = pilot[i] ? 1 : 0; pyCol[r] = policyYear[i];
+                relCol[r] = pilot[i] ? FirstYear + t - policyYear[i] : double.NaN;
+                name[r] = cities[i].Name; prov[r] = cities[i].Province; size[r] = SizeClassName(cities[i].SizeClass); region[r] = cities[i].Region.ToString().ToLowerInvariant();
+                lat[r] = cities[i].Latitude; lon[r] = cities[i].Longitude; telCol[r] = Round(tel[i]);
+            }
+        var indicatorTable = ColumnTable.FromColumns(ResilienceIndicators.All.Select(d => KeyValuePair.Create(d.Name, y1[d.Name])), "simulated panel");
+        var index = EntropyIndex.Fit(indicatorTable);
+        var y0Table = ColumnTable.FromColumns(ResilienceIndicators.All.Select(d => KeyValuePair.Create(d.Name, y0[d.Name])), "simulated Y(0)");
+        var (index0, sub0) = index.Compute(y0Table);
+        double[] R(ImmutableArray<double> a) => a.Select(Round).ToArray();
+        var dims = Enum.GetValues<Dimension>();
+
+        var panel = ColumnTable.Empty(rows, "simulated panel")
+            .With(PanelSchema.CityCode, codes).With("city", name).With("province", prov).With(PanelSchema.Year, yearsCol)
+            .With(PanelSchema.Pilot, pilotCol).With(PanelSchema.PolicyYear, pyCol).With(PanelSchema.Treat, treat).With(PanelSchema.RelYear, relCol)
+            .With(ResilienceIndicators.IndexColumn, R(index.Index));
+        foreach (var d in dims) panel = panel.With(ResilienceIndicators.SubIndexColumn(d), R(index.SubIndices[d]));
+        foreach (var d in ResilienceIndicators.All) panel = panel.With(d.Name, y1[d.Name]);
+        foreach (var c in PanelSchema.Controls) panel = panel.With(c, controls[c]);
+        panel = panel.With("talent_share", y1["talent_share"]).With("ln_new_firms", y1["ln_new_firms"])
+            .With("ip_protection", ip).With("policy_capacity", cap).With("tel1984", telCol).With("iv_tel_internet", iv)
+            .With("size_class", size).With("region", region).With("latitude", lat).With("longitude", lon);
+
+        var po = ColumnTable.Empty(rows, "simulated potential outcomes").With(PanelSchema.CityCode, codes).With(PanelSchema.Year, yearsCol)
+            .With(ResilienceIndicators.IndexColumn + "_y0", R(index0));
+        foreach (var d in dims) po = po.With(ResilienceIndicators.SubIndexColumn(d) + "_y0", R(sub0[d]));
+        foreach (var d in ResilienceIndicators.All) po = po.With(d.Name + "_y0", y0[d.Name]);
+        foreach (var m in mechs) po = po.With(m + "_y0", y0[m]);
+
+        var nearestPilotKm = new double[n];
+        for (int i = 0; i < n; i++)
+            nearestPilotKm[i] = pilot[i] ? 0 : Enumerable.Range(0, n).Where(j => pilot[j]).Min(j => DistanceKm(cities[i], cities[j]));
+        var truth = SimulationTruth.Compute(s, panel, po, index, nearestPilotKm.SelectMany(d => Enumerable.Repeat(d, T)).ToArray(), n, T, pSlope);
+        return new SimulatedPanel(s, panel, po, index, truth);
+    }
+
+    /// <summary>The cities.csv spelling of a size class (megacity, super_large, large_1, large_2, medium, small).</summary>
+    public static string SizeClassName(SizeClass c) => c switch
+    {
+        SizeClass.Megacity => "megacity", SizeClass.SuperLarge => "super_large", SizeClass.Large1 => "large_1",
+        SizeClass.Large2 => "large_2", SizeClass.Medium => "medium", _ => "small",
+    };
+
+    /// <summary>Round to <see cref="Digits"/> significant digits (so written files are short and the index is computed from what is written).</summary>
+    public static double Round(double x)
+    {
+        if (x == 0 || !double.IsFinite(x)) return x;
+        int decimals = Digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(x)));
+        return decimals >= 0 ? Math.Round(x, Math.Min(decimals, 15), MidpointRounding.ToEven)
+            : Math.Round(x / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals);
+    }
+
+    /// <summary>Great-circle distance (haversine, Earth radius 6371 km).</summary>
+    public static double DistanceKm(City a, City b)
+    {
+        const double rad = Math.PI / 180;
+        double dLat = (b.Latitude - a.Latitude) * rad, dLon = (b.Longitude - a.Longitude) * rad;
+        double h = Math.Sin(dLat / 2) * Math.Sin(dLat / 2) + Math.Cos(a.Latitude * rad) * Math.Cos(b.Latitude * rad) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2);
+        return 2 * 6371 * Math.Asin(Math.Min(1, Math.Sqrt(h)));
+    }
+
+    private static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
+
+    private static double[] Standardise(double[] x)
+    {
+        double m = x.Average(), sd = Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / (x.Length - 1));
+        return x.Select(v => (v - m) / sd).ToArray();
+    }
+}

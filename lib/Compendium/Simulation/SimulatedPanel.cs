@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using Compendium.Data;
+using Compendium.Index;
+
+namespace Compendium.Simulation;
+
+/// <summary>A simulated panel: the study-schema panel, the untreated potential outcomes, the fitted index and the truth.</summary>
+public sealed record SimulatedPanel(SimulationSettings Settings, ColumnTable Panel, ColumnTable PotentialOutcomes, EntropyResult Index, SimulationTruth Truth)
+{
+    public const string PanelFile = "panel.csv", PotentialOutcomesFile = "potential_outcomes.csv", TruthFile = "truth.json";
+
+    /// <summary>
+    /// Write panel.csv, potential_outcomes.csv and truth.json into <paramref name="directory"/>: all three
+    /// are first written to temporary files beside their targets and moved into place only once all are
+    /// complete, so an interrupted run leaves the old files, never a half-written one.
+    /// </summary>
+    public void Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new (string Name, string Text)[]
+        {
+            (PanelFile, ToCsv(Panel)), (PotentialOutcomesFile, ToCsv(PotentialOutcomes)), (TruthFile, Truth.ToJson()),
+        };
+        var temps = new List<(string Temp, string Final)>();
+        try
+        {
+            foreach (var (name, text) in files)
+            {
+                var final = Path.Combine(directory, name);
+                var temp = final + ".tmp";
+                File.WriteAllText(temp, text, new UTF8Encoding(false));
+                temps.Add((temp, final));
+            }
+            foreach (var (temp, final) in temps) File.Move(temp, final, overwrite: true);
+        }
+        catch
+        {
+            foreach (var (temp, _) in temps) if (File.Exists(temp)) File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>RFC 4180 CSV with LF line ends; numbers in invariant shortest round-trip form, missing as empty.</summary>
+    public static string ToCsv(ColumnTable t)
+    {
+        var sb = new StringBuilder();
+        sb.Append(string.Join(",", t.ColumnNames)).Append('\n');
+        var cols = t.ColumnNames.Select(c => t.IsNumeric(c)
+            ? t.Numeric(c).Select(v => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture)).ToArray()
+            : t.Text(c).Select(v => v is null ? "" : Quote(v)).ToArray()).ToArray();
+        for (int r = 0; r < t.RowCount; r++)
+        {
+            for (int c = 0; c < cols.Length; c++) { if (c > 0) sb.Append(','); sb.Append(cols[c][r]); }
+            sb.Append('\n');
+        }
+        return sb.ToString();
+        static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
+}
