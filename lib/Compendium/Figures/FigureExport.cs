@@ -26,6 +26,25 @@ public static class FigureExport
         return Canonical(raw);
     }
 
+    /// <summary>
+    /// Add a small grey note under the plot area (e.g. the data provenance), keeping any annotations
+    /// the chart already has, and make room for it in the bottom margin.
+    /// </summary>
+    public static string WithFootnote(string figureJson, string note)
+    {
+        var fig = JsonNode.Parse(figureJson)!.AsObject();
+        var layout = fig["layout"] as JsonObject ?? (JsonObject)(fig["layout"] = new JsonObject());
+        var annotations = layout["annotations"] as JsonArray ?? (JsonArray)(layout["annotations"] = new JsonArray());
+        annotations.Add(new JsonObject
+        {
+            ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = 0,
+            ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -30, ["font"] = new JsonObject { ["size"] = 11, ["color"] = "rgb(120,120,120)" },
+        });
+        var margin = layout["margin"] as JsonObject ?? (JsonObject)(layout["margin"] = new JsonObject());
+        margin["b"] = Math.Max(margin["b"]?.GetValue<double>() ?? 0, 70);
+        return Canonical(fig.ToJsonString());
+    }
+
     /// <summary>Re-serialise JSON with object keys sorted (ordinal), indented, LF line ends, final newline.</summary>
     public static string Canonical(string json)
     {

@@ -59,7 +59,7 @@ public static class Report
     /// <summary>
     /// Write a figure as output/figures/ID.json (Plotly JSON), ID.html (offline, interactive) and,
     /// where Chromium is installed, ID.svg and ID.png; show the SVG in the notebook (so it renders
-    /// offline) with the title and the data banner.
+    /// offline). A footnote in the figure itself says when the data are synthetic.
     /// </summary>
     public static void Save(GenericChart chart, string id, string title,
         int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight)
@@ -67,7 +67,7 @@ public static class Report
         var ctx = ReproductionContext.Current;
         var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving figures, so each figure says which data made it");
         CheckId(id);
-        var json = FigureExport.ToJson(chart);
+        var json = FigureExport.WithFootnote(FigureExport.ToJson(chart), data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
         var files = new List<string> { $"figures/{id}.json", $"figures/{id}.html" };
         AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[0]), json);
         AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[1]), FigureExport.ToStandaloneHtml(json, title, data.Banner));
@@ -83,11 +83,17 @@ public static class Report
         }
         ctx.Add(new Artifact("figure", id, title, files));
         var caption = $"Figure {id}: {title}\n{data.Banner}\nFiles: {string.Join(", ", files.Select(f => "output/" + f))}";
-        var html = $"<figure class=\"compendium-figure\">{svg ?? "<p><em>Static image not rendered (no Chromium); open output/figures/" + WebUtility.HtmlEncode(id) + ".html.</em></p>"}" +
-                   $"<figcaption><strong>{WebUtility.HtmlEncode(title)}</strong><br/><small>{WebUtility.HtmlEncode(data.Banner)}</small></figcaption></figure>";
-        var extra = svg is null ? Array.Empty<FormattedValue>() : [new FormattedValue("image/svg+xml", svg)];
-        Show(caption, html, $"compendium:figure:{id}", extra);
+        // The static SVG is the figure's only rich form in the notebook, so every front end (VS Code,
+        // Jupyter, GitHub) shows the image offline; without Chromium a note says where the HTML is.
+        if (svg is not null)
+            Show(caption, null, $"compendium:figure:{id}", [new FormattedValue("image/svg+xml", svg)]);
+        else
+            Show(caption, $"<p><strong>{WebUtility.HtmlEncode(title)}</strong>: static image not rendered (no Chromium); open output/figures/{WebUtility.HtmlEncode(id)}.html.</p>",
+                $"compendium:figure:{id}", []);
     }
+
+    /// <summary>The line drawn under every figure made from synthetic data, so copies of the image keep their provenance.</summary>
+    public const string SyntheticFootnote = "Synthetic data made by the compendium's simulator, not the paper's data.";
 
     private static void CheckId(string id)
     {
@@ -99,11 +105,12 @@ public static class Report
     /// Publish a display with fixed MIME types. The value id tells the runner which table or figure
     /// an output is (ordinary displays get random ids, which the runner drops).
     /// </summary>
-    private static void Show(string plain, string html, string? valueId, IEnumerable<FormattedValue> extra)
+    private static void Show(string plain, string? html, string? valueId, IEnumerable<FormattedValue> extra)
     {
         var context = KernelInvocationContext.Current;
         if (context is null) return; // not inside a notebook kernel: files only
-        var values = new List<FormattedValue> { new("text/plain", plain), new("text/html", html) };
+        var values = new List<FormattedValue> { new("text/plain", plain) };
+        if (html is not null) values.Add(new("text/html", html));
         values.AddRange(extra);
         context.Publish(new DisplayedValueProduced(plain, context.Command, values, valueId ?? Guid.NewGuid().ToString("N")));
     }
