@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using Compendium.Estimation;
+using Compendium.Formulas;
+using Compendium.Inference;
+
+namespace Compendium.Benchmarks;
+
+/// <summary>Stage timings of one large fit (for tuning; `--profile N`).</summary>
+internal static class Profile
+{
+    public static void Run(int n)
+    {
+        var data = BenchData.Large(n, thirdFactor: false);
+        var f = Formula.Parse("y ~ x1 + x2 + x3 + x4 + x5 | unit + year");
+        for (int rep = 0; rep < 3; rep++)
+        {
+            var sw = Stopwatch.StartNew(); var proc = Process.GetCurrentProcess(); double Cpu() { proc.Refresh(); return proc.TotalProcessorTime.TotalMilliseconds; } var c0 = Cpu();
+            var frame = ModelFrame.Build(f, data, ["unit"], null, true);
+            var t1 = sw.Elapsed.TotalMilliseconds; var c1 = Cpu();
+            var dm = new Demeaner(frame.FixedEffects, null, frame.Y.Length);
+            var t2 = sw.Elapsed.TotalMilliseconds; var c2 = Cpu();
+            var cols = new List<double[]>(frame.X) { frame.Y };
+            var outs = cols.Select(c => new double[c.Length]).ToList();
+            dm.Demean(cols, outs);
+            var t3 = sw.Elapsed.TotalMilliseconds; var c3 = Cpu();
+            var sol = OlsSolver.Solve(outs.Take(5).ToArray(), outs[5]);
+            var t4 = sw.Elapsed.TotalMilliseconds; var c4 = Cpu();
+            var cl = frame.SampleFactor("unit");
+            var t5 = sw.Elapsed.TotalMilliseconds;
+            var ctx = new VcovContext(frame.Y.Length, sol.Kept.Select(j => outs[j]).ToArray(), sol.Residuals, sol.Bread, frame.FixedEffects, _ => cl);
+            Vcov.Cluster("unit").Compute(ctx);
+            var t6 = sw.Elapsed.TotalMilliseconds; var c6 = Cpu();
+            Console.WriteLine($"frame {t1:F0} ms, demeaner setup {t2 - t1:F0}, demean {t3 - t2:F0}, QR {t4 - t3:F0}, cluster factor {t5 - t4:F0}, vcov {t6 - t5:F0}; total {t6:F0}");
+            Console.WriteLine($"  cpu ms: frame {c1 - c0:F0}, setup {c2 - c1:F0}, demean {c3 - c2:F0}, QR {c4 - c3:F0}, vcov {c6 - c4:F0}; total {c6 - c0:F0}");
+        }
+    }
+}
