@@ -39,7 +39,15 @@ public sealed class FitCommand : ICliCommand, IHasFlags
 
         var vcov = Vcov.Parse(vcovSpec);
         var data = ColumnTableCsv.Read(dataPath);
-        var result = Feols.Fit(data, formula, vcov, new FeolsOptions(weights, !keepSingletons));
+        var parsed = Formulas.Formula.Parse(formula);
+        if (parsed.Iv is not null)
+        {
+            // An IV part ('| d ~ z') makes it a 2SLS model: same options and output conventions, see IvCommand.
+            if (weights is not null) throw new UsageException("--weights is not supported for IV formulas");
+            IvCommand.Write(Iv2sls.Fit(data, parsed, vcov, new IvOptions(!keepSingletons)), json, stdout);
+            return 0;
+        }
+        var result = Feols.Fit(data, parsed, vcov, new FeolsOptions(weights, !keepSingletons));
         stdout.Write(json ? ToJson(result) + "\n" : result.ToTable("fit").ToMarkdown());
         return 0;
     }
