@@ -92,8 +92,8 @@ public static class Iv2sls
         double[][] Cols(IEnumerable<string> names) => names.Select(nm => frame.X[frame.Names.IndexOf(nm)]).ToArray();
         var all = new List<double[]>(frame.X) { frame.Y };
         var norms = all.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
-        var demeaner = new Demeaner(frame.FixedEffects, null);
-        demeaner.DemeanInPlace(all);
+        var demeaner = new Demeaner(frame.FixedEffects, null, frame.Y.Length);
+        demeaner.Demean(all, all);
         var clusterCache = new Dictionary<string, Factor>(StringComparer.Ordinal);
         Factor ClusterFactor(string name)
         {

@@ -43,7 +43,7 @@ public static class Vif
         if (factors.Length > 0)
         {
             var raw = x.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
-            new Demeaner(factors.Select(f => f.Subset(rows)).ToArray(), null).DemeanInPlace(x);
+            new Demeaner(factors.Select(f => f.Subset(rows)).ToArray(), null, rows.Length).Demean(x, x);
             // Same relative tolerance as OlsSolver's collinearity check: what is left is rounding noise.
             for (int j = 0; j < x.Length; j++)
                 if (Math.Sqrt(Demeaner.Dot(x[j], x[j])) <= OlsSolver.CollinearityTolerance * raw[j])
