@@ -89,11 +89,14 @@ public static class Iv2sls
         var endogNames = iv.Endogenous.Select(v => v.Name).ToArray();
         var instNames = iv.Instruments.Select(v => v.Name).ToArray();
         var exogIdx = Enumerable.Range(0, frame.Names.Length).Where(j => !endogNames.Contains(frame.Names[j]) && !instNames.Contains(frame.Names[j])).ToArray();
-        double[][] Cols(IEnumerable<string> names) => names.Select(nm => frame.X[frame.Names.IndexOf(nm)]).ToArray();
-        var all = new List<double[]>(frame.X) { frame.Y };
-        var norms = all.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
+        var raw = new List<double[]>(frame.X) { frame.Y };
+        var norms = raw.Select(c => Math.Sqrt(Demeaner.Dot(c, c))).ToArray();
+        // The frame's columns may be the data table's own arrays (no rows dropped): demean into new ones.
+        var all = raw.Select(c => new double[c.Length]).ToArray();
         var demeaner = new Demeaner(frame.FixedEffects, null, frame.Y.Length);
-        demeaner.Demean(all, all);
+        demeaner.Demean(raw, all);
+        var y = all[^1];
+        double[][] Cols(IEnumerable<string> names) => names.Select(nm => all[frame.Names.IndexOf(nm)]).ToArray();
         var clusterCache = new Dictionary<string, Factor>(StringComparer.Ordinal);
         Factor ClusterFactor(string name)
         {
@@ -103,8 +106,8 @@ public static class Iv2sls
         double NormOf(string name) => norms[frame.Names.IndexOf(name)];
 
         var design = new IvDesign(
-            formula.Text, frame.Y,
-            exogIdx.Select(j => frame.Names[j]).ToArray(), exogIdx.Select(j => frame.X[j]).ToArray(), exogIdx.Select(j => norms[j]).ToArray(),
+            formula.Text, y,
+            exogIdx.Select(j => frame.Names[j]).ToArray(), exogIdx.Select(j => all[j]).ToArray(), exogIdx.Select(j => norms[j]).ToArray(),
             endogNames, Cols(endogNames), endogNames.Select(NormOf).ToArray(),
             instNames, Cols(instNames), instNames.Select(NormOf).ToArray(),
             frame.FixedEffects, ClusterFactor, frame.MissingDropped, frame.SingletonsDropped, demeaner.Method);
