@@ -8,6 +8,23 @@ namespace Compendium.Benchmarks;
 /// <summary>Stage timings of one large fit (for tuning; `--profile N`).</summary>
 internal static class Profile
 {
+    public static void Small()
+    {
+        var panel = BenchData.Panel();
+        const string f = "resilience ~ treat + econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year";
+        for (int rep = 0; rep < 5; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 200; i++) Feols.Fit(panel, f, Vcov.Cluster("city_code"));
+            double fit = sw.Elapsed.TotalMilliseconds / 200;
+            var design = Feols.Prepare(panel, f, ["city_code"]);
+            var treat = design.SampleRows.Select(r => panel.Numeric("treat")[r]).ToArray();
+            sw.Restart();
+            for (int i = 0; i < 500; i++) design.WithRegressor("treat", treat).Fit(Vcov.Cluster("city_code"));
+            Console.WriteLine($"small fit {fit:F3} ms; 500 refits {sw.Elapsed.TotalMilliseconds:F1} ms");
+        }
+    }
+
     public static void Run(int n)
     {
         var data = BenchData.Large(n, thirdFactor: false);

@@ -29,7 +29,8 @@ public sealed class DemeanedDesign
         _sqrtW = frame.Weights?.Select(Math.Sqrt).ToArray();
         _tss = CenteredSumOfSquares(frame.Y, frame.Weights);
         _rawNorms = new double[frame.X.Length];
-        Parallel.For(0, frame.X.Length, j => _rawNorms[j] = RawNorm(frame.X[j], _sqrtW));
+        if (frame.Y.Length < 100_000) for (int j = 0; j < frame.X.Length; j++) _rawNorms[j] = RawNorm(frame.X[j], _sqrtW);
+        else Parallel.For(0, frame.X.Length, j => _rawNorms[j] = RawNorm(frame.X[j], _sqrtW));
         // The frame's columns may be the data's own arrays: demean into new ones.
         var source = new List<double[]>(frame.X) { frame.Y };
         var all = source.Select(c => GC.AllocateUninitializedArray<double>(c.Length)).ToList();

@@ -94,9 +94,12 @@ public sealed class Demeaner
     }
 
     /// <summary>Demean each column of <paramref name="columns"/> into the same position of <paramref name="results"/> (in parallel over columns).</summary>
-    public void Demean(IReadOnlyList<double[]> columns, IReadOnlyList<double[]> results) =>
+    public void Demean(IReadOnlyList<double[]> columns, IReadOnlyList<double[]> results)
+    {
+        if ((long)_n * columns.Count < 200_000) { for (int j = 0; j < columns.Count; j++) Demean(columns[j], results[j]); return; }
         Parallel.For(0, columns.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             j => Demean(columns[j], results[j]));
+    }
 
     /// <summary>Write M_D x into <paramref name="result"/> (may be the same array as <paramref name="x"/>).</summary>
     public void Demean(double[] x, double[] result)

@@ -102,7 +102,12 @@ public sealed class Factor
     }
 
     /// <summary>True when every level of this factor lies inside one level of <paramref name="outer"/> (e.g. city within cluster city).</summary>
-    internal bool IsNestedIn(Factor outer)
+    internal bool IsNestedIn(Factor outer) => _nested.GetOrAdd(outer, ComputeNestedIn);
+
+    // Re-fits (placebo loops) ask the same question of the same factor objects many times.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Factor, bool> _nested = new(ReferenceEqualityComparer.Instance);
+
+    private bool ComputeNestedIn(Factor outer)
     {
         var owner = new int[Levels];
         Array.Fill(owner, -1);

@@ -221,13 +221,13 @@ public static class Iv2sls
                 wald with { Name = $"First-stage F ({d.EndogNames[j]})" }));
         }
 
-        var diagnostics = Diagnose(d, vcov, v, x1, x1Norms, zf, zfNorms, vHat, kfe);
+        var diagnostics = Diagnose(d, vcov, x1, x1Norms, zf, zfNorms, vHat, kfe);
         return new IvResult(d.Formula, coefficients, v, vcov.Name, n, d.MissingDropped, d.SingletonsDropped,
             d.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray(), collinear,
             [.. d.EndogNames], [.. d.InstNames], firstStages.MoveToImmutable(), diagnostics, d.DemeaningMethod);
     }
 
-    private static IvDiagnostics Diagnose(IvDesign d, Vcov vcov, VcovEstimate v, double[][] x1, double[] x1Norms,
+    private static IvDiagnostics Diagnose(IvDesign d, Vcov vcov, double[][] x1, double[] x1Norms,
         double[][] zf, double[] zfNorms, double[][] vHat, int kfe)
     {
         int n = d.N, k1 = d.Endog.Length, l1 = d.Inst.Length;
@@ -257,8 +257,9 @@ public static class Iv2sls
         }
         else
         {
-            var (codes, groups) = ClusterCodes(d, vcov, v);
-            var vMat = Matrix<double>.Build.DenseOfColumnArrays(vHat.Select(c => x1.Length > 0 ? OlsSolver.Solve(x1, c, x1Norms).Residuals : c));
+            var (codes, groups) = ClusterCodes(d, vcov);
+            // First-stage residuals are already orthogonal to X1 (they are the residuals on [X1 Z]): by FWL they equal D̃ − Z̃Π̂.
+            var vMat = Matrix<double>.Build.DenseOfColumnArrays(vHat);
             double lm = WeakIvRankTest.RkStatistic(canon, Meat(dt, zt, codes), n);
             double wald = WeakIvRankTest.RkStatistic(canon, Meat(vMat, zt, codes), n);
             underIdentification = new TestStatistic("Kleibergen–Paap rk LM", lm, Distributions.UpperChiSquared(lm, df), df, double.NaN,
@@ -304,7 +305,7 @@ public static class Iv2sls
         return m!;
     }
 
-    private static (IReadOnlyList<(int[] Codes, int Levels, int Sign)>? Codes, int Groups) ClusterCodes(IvDesign d, Vcov vcov, VcovEstimate v)
+    private static (IReadOnlyList<(int[] Codes, int Levels, int Sign)>? Codes, int Groups) ClusterCodes(IvDesign d, Vcov vcov)
     {
         if (vcov.Variables.Length == 0) return (null, 0);
         var factors = vcov.Variables.Select(d.ClusterFactor).ToArray();

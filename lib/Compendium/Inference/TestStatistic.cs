@@ -23,7 +23,11 @@ public static class Distributions
         double.IsNaN(t) ? double.NaN : 2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, df, -Math.Abs(t));
 
     /// <summary>The (1 − α/2) quantile of t(df).</summary>
-    public static double TQuantile(double p, double df) => MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, df, p);
+    public static double TQuantile(double p, double df) =>
+        QuantileCache.GetOrAdd((p, df), k => MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, k.Item2, k.Item1));
+
+    // The inverse CDF is a root search; placebo loops ask for the same few quantiles thousands of times.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double), double> QuantileCache = new();
 
     /// <summary>P(F(df1, df2) > f).</summary>
     public static double UpperF(double f, double df1, double df2) =>

@@ -80,6 +80,35 @@ public class FeolsReferenceTests(ITestOutputHelper output)
         Assert.Equal(reference["mpdta_event_cluster", "wald:df2"], w.Df2);
     }
 
+    // The synthetic panel (data/synthetic/panel.csv). If the simulator changes it, regenerate with
+    // `Rscript tests/reference/fe/fe_reference.R panel data/synthetic/panel.csv tests/reference/fe`.
+    private static readonly Lazy<ColumnTable> Panel = new(() => ColumnTableCsv.Read(Path.Combine(ReferenceValues.RepoRoot, "data", "synthetic", "panel.csv")));
+    private static readonly Lazy<ReferenceValues> PanelRef = new(() => ReferenceValues.Load("panel"));
+    private const string Controls = "econ_density + infrastructure + gov_intervention + fdi + avg_wage";
+
+    public static TheoryData<string, string, string> PanelCases => new()
+    {
+        { "panel_twfe_cluster", "resilience ~ treat | city_code + year", "cluster:city_code" },
+        { "panel_controls_cluster", "resilience ~ treat + " + Controls + " | city_code + year", "cluster:city_code" },
+        { "panel_controls_hetero", "resilience ~ treat + " + Controls + " | city_code + year", "hetero" },
+        { "panel_controls_cluster2", "resilience ~ treat + " + Controls + " | city_code + year", "cluster:city_code+year" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PanelCases))]
+    public void SyntheticPanelMatchesR(string @case, string formula, string vcov) =>
+        Check(PanelRef.Value, @case, Panel.Value, formula, vcov, null);
+
+    [Fact]
+    public void SyntheticPanelBinnedEventStudy()
+    {
+        var reference = PanelRef.Value;
+        var r = Check(reference, "panel_event_cluster", Panel.Value, "resilience ~ i(rel_year, ref = -1, bin = [-3, 6]) + " + Controls + " | city_code + year", "cluster:city_code", null);
+        var w = r.Wald("rel_year::<=-3", "rel_year::-2");
+        AssertRel(reference["panel_event_cluster", "wald:stat"], w.Statistic, "wald stat");
+        AssertRel(reference["panel_event_cluster", "wald:p"], w.PValue, "wald p");
+    }
+
     private FeolsResult Check(ReferenceValues reference, string @case, ColumnTable data, string formula, string vcov, string? weights,
         Func<string, string>? rename = null)
     {

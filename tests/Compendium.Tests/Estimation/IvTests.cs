@@ -106,6 +106,16 @@ public class IvTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LeavesTheDataUntouched()
+    {
+        var data = ReadCsv("tests/reference/iv/mpdta_iv.csv");
+        var before = new[] { "y", "x1", "d1", "z1" }.Select(c => (double[])data.Numeric(c).Clone()).ToArray();
+        Iv2sls.Fit(data, "y ~ x1 | countyreal + year | d1 ~ z1", Vcov.Cluster("countyreal"));
+        var after = new[] { "y", "x1", "d1", "z1" }.Select(data.Numeric).ToArray();
+        for (int j = 0; j < before.Length; j++) Assert.Equal(before[j], after[j]);
+    }
+
+    [Fact]
     public void TwoWayClusteringCarriesThroughToTheRankTest()
     {
         // No R reference (sandwich's multiway vcovCL differs in its small-sample factor); with one endogenous

@@ -175,6 +175,14 @@ if (dataset == "castle") {
   fit_case("panel_controls_cluster", d, "resilience", c("treat", controls), c("city_code", "year"), "cluster", "city_code")
   fit_case("panel_controls_hetero", d, "resilience", c("treat", controls), c("city_code", "year"), "hetero")
   fit_case("panel_controls_cluster2", d, "resilience", c("treat", controls), c("city_code", "year"), "cluster", c("city_code", "year"))
+  # Event study with binned end points: i(rel_year, ref = -1, bin = [-3, 6]); never-treated rows are zero.
+  relb <- pmin(pmax(d$rel_year, -3), 6)
+  lab <- function(v) ifelse(v == -3, "<=-3", ifelse(v == 6, ">=6", as.character(v)))
+  ev <- setdiff(sort(unique(na.omit(relb))), -1)
+  names_ev <- paste0("rel_year::", lab(ev))
+  for (i in seq_along(ev)) d[[names_ev[i]]] <- ifelse(!is.na(relb) & relb == ev[i], 1, 0)
+  fit_case("panel_event_cluster", d, "resilience", c(names_ev, controls), c("city_code", "year"), "cluster", "city_code",
+           wald = names_ev[ev < -1])
 } else stop("unknown dataset ", dataset)
 
 res <- do.call(rbind, out)
