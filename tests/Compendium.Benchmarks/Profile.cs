@@ -8,6 +8,21 @@ namespace Compendium.Benchmarks;
 /// <summary>Stage timings of one large fit (for tuning; `--profile N`).</summary>
 internal static class Profile
 {
+    public static void Chol(int l)
+    {
+        var rng = new Random(1);
+        var b = new double[l * l];
+        for (int i = 0; i < l; i++) for (int j = 0; j <= i; j++) { double v = rng.NextDouble() * 0.01; b[i * l + j] = v; b[j * l + i] = v; }
+        for (int i = 0; i < l; i++) b[i * l + i] += l;
+        for (int rep = 0; rep < 3; rep++)
+        {
+            var a = (double[])b.Clone();
+            var sw = Stopwatch.StartNew();
+            Demeaner.SemidefiniteCholesky(a, l);
+            Console.WriteLine($"cholesky {l}: {sw.Elapsed.TotalMilliseconds:F0} ms");
+        }
+    }
+
     public static void Small()
     {
         var panel = BenchData.Panel();
@@ -25,10 +40,10 @@ internal static class Profile
         }
     }
 
-    public static void Run(int n)
+    public static void Run(int n, bool three = false)
     {
-        var data = BenchData.Large(n, thirdFactor: false);
-        var f = Formula.Parse("y ~ x1 + x2 + x3 + x4 + x5 | unit + year");
+        var data = BenchData.Large(n, thirdFactor: three);
+        var f = Formula.Parse("y ~ x1 + x2 + x3 + x4 + x5 | unit + year" + (three ? " + g" : ""));
         for (int rep = 0; rep < 3; rep++)
         {
             var sw = Stopwatch.StartNew(); var proc = Process.GetCurrentProcess(); double Cpu() { proc.Refresh(); return proc.TotalProcessorTime.TotalMilliseconds; } var c0 = Cpu();

@@ -23,6 +23,7 @@ if (args.Length == 2 && args[0] == "--peak")
                       $"numeric data {dataBytes / 1e6:F0} MB; peak / data = {p.PeakWorkingSet64 / dataBytes:F2}; x1 = {r["x1"].Estimate:F6}; {r.DemeaningMethod}");
     return;
 }
+if (args.Length == 2 && args[0] == "--chol") { Profile.Chol(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)); return; }
 if (args.Length == 1 && args[0] == "--small") { Profile.Small(); return; }
-if (args.Length == 2 && args[0] == "--profile") { Profile.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)); return; }
+if (args.Length >= 2 && args[0] == "--profile") { Profile.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args.Length == 3 && args[2] == "3"); return; }
 BenchmarkSwitcher.FromAssembly(typeof(PanelBenchmarks).Assembly).Run(args);

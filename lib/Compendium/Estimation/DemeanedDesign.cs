@@ -83,6 +83,31 @@ public sealed class DemeanedDesign
         return new DemeanedDesign(this, x, norms, _frame.Names);
     }
 
+    /// <summary>
+    /// Apply the model's transformation (within transformation, then × √w) to any column given on the
+    /// estimation sample (aligned with <see cref="SampleRows"/>): for estimators built on this design
+    /// (instruments and fitted values in 2SLS, scores in other estimators).
+    /// </summary>
+    public double[] Transform(double[] sampleValues)
+    {
+        if (sampleValues.Length != Nobs) throw new ArgumentException($"{sampleValues.Length} values given, the estimation sample has {Nobs} rows");
+        var col = new double[Nobs];
+        _demeaner.Demean(sampleValues, col);
+        if (_sqrtW is not null) Scale(col, _sqrtW);
+        return col;
+    }
+
+    /// <summary>A copy of a transformed regressor column.</summary>
+    public double[] TransformedRegressor(string name)
+    {
+        int j = _frame.Names.IndexOf(name);
+        if (j < 0) throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
+        return (double[])_x[j].Clone();
+    }
+
+    /// <summary>A copy of the transformed outcome.</summary>
+    public double[] TransformedOutcome() => (double[])_y.Clone();
+
     /// <summary>Solve and compute the variance with <paramref name="vcov"/>.</summary>
     public FeolsResult Fit(Vcov vcov)
     {

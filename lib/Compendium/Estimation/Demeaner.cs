@@ -180,17 +180,23 @@ public sealed class Demeaner
                         int a = _offsets![q] + _factors[q].Codes[i];
                         if (vec[a] == 0) touched[nt++] = a;
                         vec[a] += wi;
-                        // D_r'W D_r: the row's own cross products.
+                        // D_r'W D_r: the row's own cross products (upper triangle only).
                         for (int r = 1; r < qn; r++)
-                            s[a * l + _offsets[r] + _factors[r].Codes[i]] += wi;
+                        {
+                            int b2 = _offsets[r] + _factors[r].Codes[i];
+                            if (a <= b2) s[a * l + b2] += wi;
+                        }
                     }
                 }
                 double inv = _invWeight[0][g];
+                // sorted indices: each row of S is written left to right, upper triangle only
+                Array.Sort(touched, 0, nt);
                 for (int u = 0; u < nt; u++)
                 {
                     int a = touched[u];
                     double va = vec[a] * inv;
-                    for (int v = 0; v < nt; v++) s[a * l + touched[v]] -= va * vec[touched[v]];
+                    int row = a * l;
+                    for (int v = u; v < nt; v++) s[row + touched[v]] -= va * vec[touched[v]];
                 }
                 for (int u = 0; u < nt; u++) vec[touched[u]] = 0;
             }
@@ -202,6 +208,7 @@ public sealed class Demeaner
             var s = partial[part];
             for (int k = 0; k < S.Length; k++) S[k] += s[k];
         }
+        for (int i = 0; i < l; i++) for (int j = i + 1; j < l; j++) S[j * l + i] = S[i * l + j];
         return SemidefiniteCholesky(S, l);
     }
 
@@ -278,7 +285,7 @@ public sealed class Demeaner
 
     private void DirectDemean(double[] x, double[] result)
     {
-        if (_groupStart is not null && _factors.Length == 2) { FusedDirectDemean(x, result); return; }
+        if (_groupStart is not null) { FusedDirectDemean(x, result); return; }
         var p = _factors[0];
         var pc = p.Codes;
         var a = new double[p.Levels];
@@ -320,9 +327,10 @@ public sealed class Demeaner
         for (int i = 0; i < _n; i++) result[i] -= a[pc[i]];
     }
 
-    // Two fixed effects, rows grouped by the primary factor: two memory passes instead of four.
+    // Rows grouped by the primary factor: two memory passes instead of four.
     private void FusedDirectDemean(double[] x, double[] result)
     {
+        if (_factors.Length > 2) { FusedDirectDemeanMany(x, result); return; }
         var c1 = _factors[1].Codes;
         var inv0 = _invWeight[0];
         var start = _groupStart!;
@@ -347,6 +355,41 @@ public sealed class Demeaner
         }
         CholeskySolve(_chol!, _skip!, _l, b);
         FusedGroupDemean(x, result, b);
+    }
+
+    private void FusedDirectDemeanMany(double[] x, double[] result)
+    {
+        var inv0 = _invWeight[0];
+        var start = _groupStart!;
+        var b = new double[_l];
+        int groups = start.Length - 1, qn = _factors.Length;
+        for (int g = 0; g < groups; g++)
+        {
+            int s = start[g], e = start[g + 1];
+            double sum = 0;
+            for (int i = s; i < e; i++) sum += (_w is null ? 1.0 : _w[i]) * x[i];
+            double mean = sum * inv0[g];
+            for (int i = s; i < e; i++)
+            {
+                double r = (_w is null ? 1.0 : _w[i]) * (x[i] - mean);
+                for (int q = 1; q < qn; q++) b[_offsets![q] + _factors[q].Codes[i]] += r;
+            }
+        }
+        CholeskySolve(_chol!, _skip!, _l, b);
+        for (int g = 0; g < groups; g++)
+        {
+            int s = start[g], e = start[g + 1];
+            double sum = 0;
+            for (int i = s; i < e; i++)
+            {
+                double z = x[i];
+                for (int q = 1; q < qn; q++) z -= b[_offsets![q] + _factors[q].Codes[i]];
+                result[i] = z;
+                sum += _w is null ? z : _w[i] * z;
+            }
+            double mean = sum * inv0[g];
+            for (int i = s; i < e; i++) result[i] -= mean;
+        }
     }
 
     // result = z − group mean of z by the (contiguous) primary factor, z = x − b[secondary code] (or x).

@@ -113,7 +113,7 @@ public sealed record FeolsResult(
         if (SingletonsDropped > 0) dropped.Add($"{SingletonsDropped} singleton observations (iteratively, Correia 2015)");
         if (dropped.Count > 0) notes.Add("Dropped: " + string.Join("; ", dropped) + ".");
         if (CollinearDropped.Length > 0) notes.Add("Collinear regressors dropped: " + string.Join(", ", CollinearDropped) + ".");
-        if (FixedEffects.Length > 0) notes.Add($"Fixed effects absorbed ({DemeaningMethod}): " + string.Join(", ", FixedEffects.Select(f => $"{f.Name} ({f.Levels})")) + ".");
+        if (FixedEffects.Length > 0) notes.Add("Fixed effects absorbed: " + string.Join(", ", FixedEffects.Select(f => $"{f.Name} ({f.Levels} levels)")) + $"; within transformation: {DemeaningMethod}.");
         return notes.ToImmutable();
     }
 

@@ -206,3 +206,22 @@ public class FeolsBehaviourTests
         dir.Delete(true);
     }
 }
+
+public class FitCommandPanelTests
+{
+    [Fact]
+    public void FitsTheSyntheticPanelWithEventDummies()
+    {
+        var panel = Path.Combine(ReferenceValues.RepoRoot, "data", "synthetic", "panel.csv");
+        var so = new StringWriter(); var se = new StringWriter();
+        int rc = Program.Run(["fit", "--data", panel, "--formula", "resilience ~ i(rel_year, pilot, ref = -1) + fdi | city_code + year",
+            "--vcov", "cluster:city_code", "--json"], so, se);
+        Assert.True(rc == 0, se.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(so.ToString());
+        var names = doc.RootElement.GetProperty("coefficients").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+        Assert.Contains("rel_year::0:pilot", names);
+        Assert.DoesNotContain("rel_year::-1:pilot", names);
+        Assert.Equal(3396, doc.RootElement.GetProperty("nobs").GetInt32());
+        Assert.Equal(283, doc.RootElement.GetProperty("diagnostics").GetProperty("clusters")[0].GetProperty("groups").GetInt32());
+    }
+}
