@@ -45,6 +45,19 @@ public static class FigureExport
         return Canonical(fig.ToJsonString());
     }
 
+    /// <summary>
+    /// Set the figure's size in CSS pixels (Plotly.NET puts 600 × 600 in every layout), so the
+    /// interactive figure and the static images have the same proportions.
+    /// </summary>
+    public static string WithSize(string figureJson, int width, int height)
+    {
+        var fig = JsonNode.Parse(figureJson)!.AsObject();
+        var layout = fig["layout"] as JsonObject ?? (JsonObject)(fig["layout"] = new JsonObject());
+        layout["width"] = width;
+        layout["height"] = height;
+        return Canonical(fig.ToJsonString());
+    }
+
     /// <summary>Re-serialise JSON with object keys sorted (ordinal), indented, LF line ends, final newline.</summary>
     public static string Canonical(string json)
     {

@@ -67,7 +67,8 @@ public static class Report
         var ctx = ReproductionContext.Current;
         var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving figures, so each figure says which data made it");
         CheckId(id);
-        var json = FigureExport.WithFootnote(FigureExport.ToJson(chart), data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
+        var json = FigureExport.WithFootnote(FigureExport.WithSize(FigureExport.ToJson(chart), width, height),
+            data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
         var files = new List<string> { $"figures/{id}.json", $"figures/{id}.html" };
         AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[0]), json);
         AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[1]), FigureExport.ToStandaloneHtml(json, title, data.Banner));

@@ -47,12 +47,12 @@ public sealed class FigureTests
     }
 
     [Fact]
-    public void ImagesAreStableWhenChromiumIsInstalled()
+    public async Task ImagesAreStableWhenChromiumIsInstalled()
     {
         if (!ImageRenderer.IsAvailable) return; // nothing to render with; the reproduction then skips images
         var json = FigureExport.ToJson(Line());
-        var (svg1, png1) = ImageRenderer.RenderAsync(json, 400, 300).GetAwaiter().GetResult();
-        var (svg2, png2) = ImageRenderer.RenderAsync(json, 400, 300).GetAwaiter().GetResult();
+        var (svg1, png1) = await ImageRenderer.RenderAsync(json, 400, 300);
+        var (svg2, png2) = await ImageRenderer.RenderAsync(json, 400, 300);
         Assert.StartsWith("<svg", svg1);
         Assert.Equal(svg1, svg2);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png1[..4]);

@@ -67,12 +67,12 @@ public sealed class CommittedOutputTests(ReproductionFixture fixture)
         }
         if (!images && rel.StartsWith("notebooks/", StringComparison.Ordinal))
         {
-            // Compare the notebook without its image outputs.
+            // Compare the notebook without its figure outputs (image, and the file list that names the images).
             var nb = JsonNode.Parse(text)!;
             foreach (var cell in nb["cells"]!.AsArray())
                 if (cell!["outputs"] is JsonArray outs)
                     foreach (var o in outs)
-                        if (o!["metadata"]?["compendium"]?["kind"]?.GetValue<string>() == "figure") o["data"] = null;
+                        if (o!["metadata"]?["compendium"]?["kind"]?.GetValue<string>() == "figure") { o["data"] = null; o["metadata"] = null; }
             return nb.ToJsonString();
         }
         return text;

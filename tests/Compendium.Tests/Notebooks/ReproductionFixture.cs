@@ -33,9 +33,13 @@ public sealed class ReproductionFixture : IDisposable
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Tests that run notebooks share one fixture and run alone, after the parallel tests: a notebook
+/// run sets the process's working directory (to the notebook's folder) and default culture, which
+/// would disturb tests running beside it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class NotebookCollection : ICollectionFixture<ReproductionFixture>
 {
-    /// <summary>Tests that run notebooks share one fixture and never run in parallel (working directory and culture are process-wide).</summary>
     public const string Name = "notebooks";
 }
