@@ -34,4 +34,20 @@ public sealed class AuthorDataNotebookTests(ReproductionFixture fixture)
         Assert.Equal(File.ReadAllText(Path.Combine(fixture.RepoRoot, "output", "tables", "table2_baseline.csv")),
             File.ReadAllText(Path.Combine(output, "tables", "table2_baseline.csv")));
     }
+
+    [Fact]
+    public void RecodedTimingSkipsTheTruthAndTheEventStudySeesTheMistiming()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "compendium-alt-" + Guid.NewGuid().ToString("N"));
+        var r = Reproducer.RunAsync(new ReproduceOptions(fixture.RepoRoot, output, ["04", "05"], null, [new("timing", "alternative")], RenderImages: false, BuildSite: false), TextWriter.Null)
+            .GetAwaiter().GetResult();
+        Assert.True(r.Failure is null, r.Failure?.ToString());
+        Assert.All(r.Notebooks, n => Assert.Contains("The treatment was recoded", n.Json));
+        Assert.False(File.Exists(Path.Combine(output, "tables", "table2_truth.csv")));
+        Assert.False(File.Exists(Path.Combine(output, "tables", "event_study_truth.csv")));
+        // One year late for every pilot city: the effect starts at k = -1 of the recoded event time,
+        // the reference period, so the leads are far from zero relative to it.
+        var es = File.ReadAllText(Path.Combine(output, "tables", "event_study.md"));
+        Assert.Contains("p = 0.0000", es);
+    }
 }
