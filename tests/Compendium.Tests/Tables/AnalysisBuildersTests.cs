@@ -140,4 +140,19 @@ public sealed class AnalysisBuildersTests
         // Without a truth (an author's data) only the estimates are drawn.
         Assert.Single(JsonNode.Parse(FigureExport.ToJson(CoefficientPlot.EventStudy(path, null, "y")))!["data"]!.AsArray());
     }
+
+    [Fact]
+    public void PanelChartsDrawBoxesByYearAndGroupLinesWithMarkedYears()
+    {
+        var data = ColumnTable.FromColumns([
+            new("y", [1.0, 3.0, 2.0, double.NaN]), new("year", [2012.0, 2012, 2013, 2013]), new("g", [1.0, 0, 1, 0])]);
+        var box = JsonNode.Parse(FigureExport.ToJson(PanelCharts.BoxByYear(data, "y", "year", "Index")))!;
+        Assert.Equal("box", box["data"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal(3, box["data"]![0]!["y"]!.AsArray().Count); // the missing value is left out
+        var means = GroupMeans.ByYear(data, "y", "year", "g", g => g == 1 ? "a" : "b");
+        var lines = JsonNode.Parse(FigureExport.ToJson(PanelCharts.MeansByYear(means, "Mean", [2013])))!;
+        Assert.Equal(["a", "b"], lines["data"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()));
+        Assert.Equal(2013, lines["layout"]!["shapes"]![0]!["x0"]!.GetValue<int>());
+        Assert.Equal("Mean", lines["layout"]!["yaxis"]!["title"]!["text"]!.GetValue<string>());
+    }
 }
