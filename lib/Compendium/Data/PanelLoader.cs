@@ -60,13 +60,14 @@ public static class PanelLoader
             ".xlsx" => ReadXlsx(path),
             var e => throw new InputException($"{path}: unsupported file type '{e}'; give a .csv or .xlsx file."),
         };
-        return Validate(path, header, rows, knownCityCodes);
+        // Spreadsheet users think in rows, CSV users in lines; both are the 1-based number the file shows.
+        return Validate(path, header, rows, knownCityCodes, Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "row" : "line");
     }
 
     /// <summary>One data row of the raw file: its 1-based line (or spreadsheet row) number and its cells as text.</summary>
     internal readonly record struct RawRow(int Line, string?[] Cells);
 
-    internal static Panel Validate(string file, IReadOnlyList<string> header, IReadOnlyList<RawRow> rows, IReadOnlySet<int>? knownCityCodes)
+    internal static Panel Validate(string file, IReadOnlyList<string> header, IReadOnlyList<RawRow> rows, IReadOnlySet<int>? knownCityCodes, string line = "line")
     {
         var problems = new Problems();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -100,11 +101,11 @@ public static class PanelLoader
                 if (text[i] is null) { values[i] = double.NaN; continue; }
                 if (!TryNumber(text[i]!, out values[i]))
                 {
-                    problems.Add("non-numeric cell", $"{file}: line {rows[i].Line}, column '{name}': '{text[i]}' is not a number");
+                    problems.Add("non-numeric cell", $"{file}: {line} {rows[i].Line}, column '{name}': '{text[i]}' is not a number");
                     values[i] = double.NaN;
                 }
                 else if (schema is { Kind: VariableKind.Integer } && values[i] != Math.Floor(values[i]))
-                    problems.Add("non-integer cell", $"{file}: line {rows[i].Line}, column '{name}': '{text[i]}' is not a whole number");
+                    problems.Add("non-integer cell", $"{file}: {line} {rows[i].Line}, column '{name}': '{text[i]}' is not a whole number");
             }
             table = table.With(name, values);
             if (schema is { MayBeEmpty: false } && empty > 0) missing[name] = empty;
@@ -124,14 +125,14 @@ public static class PanelLoader
         {
             var lines = Enumerable.Range(0, rows.Count).Where(i => table.IsNumeric(col) ? double.IsNaN(table.Numeric(col)[i]) && !(col == PanelSchema.RelYear && !(policyYear[i] > 0)) : table.Text(col)[i] is null)
                 .Take(3).Select(i => rows[i].Line.ToString(CultureInfo.InvariantCulture));
-            problems.Add("missing values", $"column '{col}': {n} missing value(s) (e.g. line {string.Join(", ", lines)})");
+            problems.Add("missing values", $"column '{col}': {n} missing value(s) (e.g. {line} {string.Join(", ", lines)})");
         }
 
         for (int i = 0; i < rows.Count; i++)
         {
             foreach (var (col, v) in new[] { (PanelSchema.Treat, treat[i]), (PanelSchema.Pilot, pilot[i]) })
                 if (!double.IsNaN(v) && v is not (0 or 1))
-                    problems.Add("not 0/1", $"{file}: line {rows[i].Line}, column '{col}': {v.ToString(CultureInfo.InvariantCulture)} (expected 0 or 1)");
+                    problems.Add("not 0/1", $"{file}: {line} {rows[i].Line}, column '{col}': {v.ToString(CultureInfo.InvariantCulture)} (expected 0 or 1)");
         }
 
         var seen = new Dictionary<(double, double), int>();
@@ -139,14 +140,14 @@ public static class PanelLoader
         {
             if (double.IsNaN(codes[i]) || double.IsNaN(years[i])) continue;
             if (seen.TryGetValue((codes[i], years[i]), out var first))
-                problems.Add("duplicate city-year", $"city_code {codes[i].ToString(CultureInfo.InvariantCulture)}, year {years[i].ToString(CultureInfo.InvariantCulture)} on lines {rows[first].Line} and {rows[i].Line}");
+                problems.Add("duplicate city-year", $"city_code {codes[i].ToString(CultureInfo.InvariantCulture)}, year {years[i].ToString(CultureInfo.InvariantCulture)} on {line}s {rows[first].Line} and {rows[i].Line}");
             else seen[(codes[i], years[i])] = i;
         }
 
         if (knownCityCodes is not null)
         {
             foreach (var g in Enumerable.Range(0, rows.Count).Where(i => !double.IsNaN(codes[i]) && !knownCityCodes.Contains((int)codes[i])).GroupBy(i => codes[i]))
-                problems.Add("unknown city code", $"city_code {g.Key.ToString(CultureInfo.InvariantCulture)} (line {rows[g.First()].Line}, {g.Count()} row(s)) is not in the city list");
+                problems.Add("unknown city code", $"city_code {g.Key.ToString(CultureInfo.InvariantCulture)} ({line} {rows[g.First()].Line}, {g.Count()} row(s)) is not in the city list");
         }
 
         var validYears = years.Where(double.IsFinite).ToArray();

@@ -22,8 +22,9 @@ public static class PanelSimulator
     /// <summary>
     /// How one indicator's untreated outcome and its treatment effect are generated, in the indicator's units:
     /// Y0_it = clamp(Level·exp(LevelLoad·D_i + LevelSd·ν_i) [additive for gdp_growth] + Trend·(t−2012) + TrendSd·g_i·(t−2017.5)
-    ///         + Shock·(1 − 0.5·ρ_i)·[t=2020] + Rebound·[t=2021] + NoiseSd·ε_it, Floor, Cap);
-    /// Y1_it = Y0_it + EffectScale·Effect·M_it − ShockCushion·min(1, M_it)·Shock·[t=2020, treated].
+    ///         + Shock·a_i·s_t + Rebound·[t=2021] + NoiseSd·ε_it, Floor, Cap), a_i = clamp(1 − 0.5·ρ_i, 0.2, 1.8),
+    ///         s_t = 1, 0.5, 0.25 in 2020, 2021, 2022 for levels (s_2020 = 1 only for the growth rate, which rebounds instead);
+    /// Y1_it = clamp(Y0_it + EffectScale·Effect·M_it − ShockCushion·min(1, M_it)·Shock·a_i·s_t·[treated], Floor, Cap).
     /// </summary>
     internal sealed record IndicatorDgp(string Name, double Level, double LevelLoad, double LevelSd, bool Additive,
         double Trend, double TrendSd, double NoiseSd, double Shock, double Rebound, double Effect, double Floor, double Cap);
@@ -31,15 +32,15 @@ public static class PanelSimulator
     /// <summary>The calibration of the 14 indicators (see data/README.md for the reasoning behind each number).</summary>
     internal static ImmutableArray<IndicatorDgp> IndicatorDgps { get; } =
     [
-        new("gdp_pc", 42000, 0.45, 0.25, false, 3200, 600, 1200, -2500, 1500, 2600, 8000, double.PositiveInfinity),
-        new("trade_dep", 0.15, 0.5, 0.5, false, -0.002, 0.0015, 0.006, -0.01, 0.005, 0, 0.002, 2.5),
+        new("gdp_pc", 42000, 0.45, 0.25, false, 3200, 600, 1200, -2500, 0, 2600, 8000, double.PositiveInfinity),
+        new("trade_dep", 0.15, 0.5, 0.5, false, -0.002, 0.0015, 0.006, -0.01, 0, 0, 0.002, 2.5),
         new("ui_coverage", 9, 0.45, 0.3, false, 0.35, 0.15, 0.5, -0.3, 0, 1.1, 1, 60),
         new("savings_pc", 30000, 0.5, 0.3, false, 3000, 500, 1500, 1500, 0, 1900, 5000, double.PositiveInfinity),
         new("urban_rate", 50, 0.15, 0.1, false, 1.1, 0.25, 0.6, 0, 0, 0.8, 15, 100),
-        new("retail_pc", 16000, 0.45, 0.25, false, 1200, 250, 700, -2400, 1600, 1300, 3000, double.PositiveInfinity),
-        new("gdp_growth", 10.5, 0.3, 1.0, true, -0.45, 0.1, 1.2, -5.5, 6.0, 0.6, -15, 25),
-        new("fiscal_self", 0.45, 0.2, 0.25, false, -0.005, 0.006, 0.03, -0.05, 0.02, 0.045, 0.05, 1.5),
-        new("fin_dev", 1.0, 0.2, 0.3, false, 0.04, 0.015, 0.06, 0.08, 0, 0.09, 0.2, 5),
+        new("retail_pc", 16000, 0.45, 0.25, false, 1200, 250, 700, -3500, 0, 1300, 3000, double.PositiveInfinity),
+        new("gdp_growth", 10.5, 0.3, 1.0, true, -0.45, 0.1, 1.2, -5.5, 3.0, 0.6, -15, 25),
+        new("fiscal_self", 0.45, 0.2, 0.25, false, -0.005, 0.006, 0.03, -0.05, 0, 0.045, 0.05, 1.5),
+        new("fin_dev", 1.0, 0.2, 0.3, false, 0.04, 0.015, 0.06, 0.05, 0, 0.09, 0.2, 5),
         new("hospital_beds", 45, 0.15, 0.2, false, 1.6, 0.4, 2.0, 0, 0, 0.9, 10, double.PositiveInfinity),
         new("sci_edu_share", 19, 0.05, 0.15, false, 0.15, 0.1, 0.8, -0.5, 0, 1.1, 5, 40),
         new("tert_sec_ratio", 0.85, 0.25, 0.3, false, 0.045, 0.02, 0.05, 0.04, 0, 0.13, 0.2, 6),
@@ -186,10 +187,11 @@ public static class PanelSimulator
                 for (int k = 0; k < dgps.Length; k++)
                 {
                     var g = dgps[k];
-                    double shock = year == 2020 ? g.Shock * absorb : 0;
+                    // Levels recover gradually (half the shock persists each year); the growth rate snaps back with a rebound instead.
+                    double shock = g.Shock * absorb * (year == 2020 ? 1 : g.Additive ? 0 : year == 2021 ? 0.5 : year == 2022 ? 0.25 : 0);
                     double v0 = levels[k][i] + g.Trend * t + slopes[k][i] * centred + shock + (year == 2021 ? g.Rebound : 0) + g.NoiseSd * N();
                     v0 = Round(Math.Clamp(v0, g.Floor, g.Cap));
-                    double effect = s.EffectScale * g.Effect * M[r] - (treated && year == 2020 ? s.ShockCushion * Math.Min(1, M[r]) * shock : 0);
+                    double effect = s.EffectScale * g.Effect * M[r] - (treated ? s.ShockCushion * Math.Min(1, M[r]) * shock : 0);
                     y0[g.Name][r] = v0;
                     y1[g.Name][r] = Round(Math.Clamp(v0 + effect, g.Floor, g.Cap));
                 }

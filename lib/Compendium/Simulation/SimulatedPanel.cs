@@ -17,7 +17,11 @@ public sealed record SimulatedPanel(SimulationSettings Settings, ColumnTable Pan
     /// </summary>
     public void Write(string directory)
     {
-        Directory.CreateDirectory(directory);
+        try { Directory.CreateDirectory(directory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot create the output folder '{directory}': {e.Message}", e);
+        }
         var files = new (string Name, string Text)[]
         {
             (PanelFile, ToCsv(Panel)), (PotentialOutcomesFile, ToCsv(PotentialOutcomes)), (TruthFile, Truth.ToJson()),
@@ -34,10 +38,10 @@ public sealed record SimulatedPanel(SimulationSettings Settings, ColumnTable Pan
             }
             foreach (var (temp, final) in temps) File.Move(temp, final, overwrite: true);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             foreach (var (temp, _) in temps) if (File.Exists(temp)) File.Delete(temp);
-            throw;
+            throw new InputException($"cannot write the simulated panel to '{directory}': {e.Message}", e);
         }
     }
 

@@ -23,8 +23,14 @@ public sealed record EffectCell(string Label, double Effect, int CityYears);
 /// <param name="FirstStageClusterF">Cluster-robust (by city, CR1) F.</param>
 /// <param name="IvIndex">2SLS of resilience on treat with iv_tel_internet, city and year FE.</param>
 /// <param name="IvIndexUntreated">The same 2SLS on the untreated potential index: near 0 when the instrument is excludable.</param>
+/// <param name="TwfeEstimandIndex">What TWFE DID on the index estimates without noise: the TWFE slope of the true effect (index − index_y0, including spillovers) on treat. TWFE on the panel = this + TWFE on the untreated index.</param>
+/// <param name="IvEstimandIndex">The same for 2SLS with iv_tel_internet: Σ z̃·effect / Σ z̃·treat̃. 2SLS on the panel = this + <paramref name="IvIndexUntreated"/>.</param>
+/// <param name="IndexMean">Mean of the resilience index over all city-years.</param>
+/// <param name="IndexSd">Its standard deviation (n − 1).</param>
+/// <param name="IndexMin">Its minimum.</param>
+/// <param name="IndexMax">Its maximum.</param>
 public sealed record Calibration(double TalentShareDid, double NewFirmsDid, double IndexDid, double IntensityTwfe, double TelPilotCorrelation,
-    double FirstStageSlope, double FirstStagePartialR2, double FirstStageF, double FirstStageClusterF, double IvIndex, double IvIndexUntreated,
+    double FirstStageSlope, double FirstStagePartialR2, double FirstStageF, double FirstStageClusterF, double IvIndex, double IvIndexUntreated, double TwfeEstimandIndex, double IvEstimandIndex,
     double IndexMean, double IndexSd, double IndexMin, double IndexMax);
 
 /// <summary>
@@ -75,11 +81,14 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
         var ivD = BalancedTwfe.Demean(iv, n, T);
         double ivIndex = BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(res, n, T)) / BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(treat, n, T));
         double ivIndex0 = BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(res0, n, T)) / BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(treat, n, T));
+        var effect = Enumerable.Range(0, rows).Select(r => res[r] - res0[r]).ToArray();
+        double twfeEstimand = BalancedTwfe.Slope(effect, treat, n, T);
+        double ivEstimand = BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(effect, n, T)) / BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(treat, n, T));
         double mean = res.Average();
         var cal = new Calibration(
             BalancedTwfe.Slope(panel.Numeric("talent_share"), treat, n, T), BalancedTwfe.Slope(panel.Numeric("ln_new_firms"), treat, n, T),
             BalancedTwfe.Slope(res, treat, n, T), intensityTwfe, Correlation(telCity, pilotCity),
-            fs.Slope, fs.PartialR2, fs.F, fs.ClusterF, ivIndex, ivIndex0,
+            fs.Slope, fs.PartialR2, fs.F, fs.ClusterF, ivIndex, ivIndex0, twfeEstimand, ivEstimand,
             mean, Math.Sqrt(res.Sum(v => (v - mean) * (v - mean)) / (rows - 1)), res.Min(), res.Max());
         cal = RoundAll(cal);
         int treatedCities = Enumerable.Range(0, n).Count(i => Enumerable.Range(0, T).Any(t => treat[i * T + t] == 1));
@@ -89,7 +98,7 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
 
     private static Calibration RoundAll(Calibration c) => new(
         R(c.TalentShareDid), R(c.NewFirmsDid), R(c.IndexDid), R(c.IntensityTwfe), R(c.TelPilotCorrelation), R(c.FirstStageSlope),
-        R(c.FirstStagePartialR2), R(c.FirstStageF), R(c.FirstStageClusterF), R(c.IvIndex), R(c.IvIndexUntreated), R(c.IndexMean), R(c.IndexSd), R(c.IndexMin), R(c.IndexMax));
+        R(c.FirstStagePartialR2), R(c.FirstStageF), R(c.FirstStageClusterF), R(c.IvIndex), R(c.IvIndexUntreated), R(c.TwfeEstimandIndex), R(c.IvEstimandIndex), R(c.IndexMean), R(c.IndexSd), R(c.IndexMin), R(c.IndexMax));
 
     private static double R(double x) => PanelSimulator.Round(x);
 
@@ -133,6 +142,7 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
             w.WriteNumber("twfe_did_talent_share", c.TalentShareDid);
             w.WriteNumber("twfe_did_ln_new_firms", c.NewFirmsDid);
             w.WriteNumber("twfe_did_resilience", c.IndexDid);
+            w.WriteNumber("twfe_estimand_resilience", c.TwfeEstimandIndex);
             w.WriteNumber("intensity_twfe_slope", c.IntensityTwfe);
             w.WriteNumber("corr_tel1984_pilot", c.TelPilotCorrelation);
             w.WriteNumber("first_stage_slope", c.FirstStageSlope);
@@ -141,6 +151,7 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
             w.WriteNumber("first_stage_cluster_f", c.FirstStageClusterF);
             w.WriteNumber("iv_2sls_resilience", c.IvIndex);
             w.WriteNumber("iv_2sls_resilience_y0", c.IvIndexUntreated);
+            w.WriteNumber("iv_estimand_resilience", c.IvEstimandIndex);
             w.WriteNumber("resilience_mean", c.IndexMean);
             w.WriteNumber("resilience_sd", c.IndexSd);
             w.WriteNumber("resilience_min", c.IndexMin);
@@ -193,8 +204,8 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
         sb.Append("  sub-indices: ").Append(string.Join(", ", AttSubIndices.Select(e => $"{e.Label}: {F(e.Effect)}"))).Append('\n');
         sb.Append("  mechanisms: ").Append(string.Join(", ", AttMechanisms.Select(e => $"{e.Label}: {F(e.Effect)}"))).Append('\n');
         sb.Append(CultureInfo.InvariantCulture, $"true spillover on the index: {F(SpilloverNeighbours.Effect)} ({SpilloverNeighbours.Label}, {SpilloverNeighbours.CityYears} city-years); {F(SpilloverAllUntreated.Effect)} ({SpilloverAllUntreated.Label})\n");
-        sb.Append(CultureInfo.InvariantCulture, $"TWFE DID (city + year FE, no controls): talent_share {F(c.TalentShareDid)} (target {F(Settings.TalentShareDid)}), ln_new_firms {F(c.NewFirmsDid)} (target {F(Settings.NewFirmsDid)}), resilience {F(c.IndexDid)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"IV first stage (treat on iv_tel_internet, city + year FE): slope {F(c.FirstStageSlope)}, partial R² {F(c.FirstStagePartialR2)}, F {F(c.FirstStageF)}, cluster-robust F {F(c.FirstStageClusterF)}; corr(tel1984, pilot) {F(c.TelPilotCorrelation)}; 2SLS on resilience {F(c.IvIndex)} (on the untreated index {F(c.IvIndexUntreated)})\n");
+        sb.Append(CultureInfo.InvariantCulture, $"TWFE DID (city + year FE, no controls): talent_share {F(c.TalentShareDid)} (target {F(Settings.TalentShareDid)}), ln_new_firms {F(c.NewFirmsDid)} (target {F(Settings.NewFirmsDid)}), resilience {F(c.IndexDid)} (its noise-free estimand {F(c.TwfeEstimandIndex)})\n");
+        sb.Append(CultureInfo.InvariantCulture, $"IV first stage (treat on iv_tel_internet, city + year FE): slope {F(c.FirstStageSlope)}, partial R² {F(c.FirstStagePartialR2)}, F {F(c.FirstStageF)}, cluster-robust F {F(c.FirstStageClusterF)}; corr(tel1984, pilot) {F(c.TelPilotCorrelation)}; 2SLS on resilience {F(c.IvIndex)} (its noise-free estimand {F(c.IvEstimandIndex)}; on the untreated index {F(c.IvIndexUntreated)})\n");
         return sb.ToString();
     }
 }

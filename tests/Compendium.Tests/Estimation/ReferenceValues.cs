@@ -1,0 +1,39 @@
+using System.Globalization;
+using Compendium.Data;
+
+namespace Compendium.Tests.Estimation;
+
+/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R.</summary>
+internal sealed class ReferenceValues
+{
+    private readonly Dictionary<(string, string), double> _values = new();
+
+    public static string RepoRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Compendium.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Compendium.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string FePath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe", file);
+    public static string ValidationPath(string file) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "validation", file));
+
+    public static ReferenceValues Load(string dataset)
+    {
+        var t = ColumnTableCsv.Read(FePath(dataset + "_reference.csv"));
+        var r = new ReferenceValues();
+        var cases = t.Text("case"); var keys = t.Text("key"); var values = t.Text("value");
+        for (int i = 0; i < t.RowCount; i++)
+            r._values[(cases[i]!, keys[i]!)] = double.Parse(values[i]!.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        return r;
+    }
+
+    public double this[string @case, string key] =>
+        _values.TryGetValue((@case, key), out var v) ? v : throw new KeyNotFoundException($"{@case}/{key} not in the reference file");
+
+    public bool Has(string @case, string key) => _values.ContainsKey((@case, key));
+
+    public IEnumerable<string> Keys(string @case) => _values.Keys.Where(k => k.Item1 == @case).Select(k => k.Item2);
+}
