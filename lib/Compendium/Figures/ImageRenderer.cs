@@ -58,6 +58,22 @@ public static partial class ImageRenderer
         finally { _gate.Release(); }
     }
 
+    /// <summary>
+    /// Start Chromium in the background (no-op without one), so its start-up overlaps with running
+    /// the first notebook's cells. Failures surface at the first <see cref="RenderAsync"/>.
+    /// </summary>
+    public static void WarmUp()
+    {
+        if (BrowserPath is null) return;
+        _ = Task.Run(async () =>
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try { await PageAsync().ConfigureAwait(false); }
+            catch (Exception) { /* reported by the first real render */ }
+            finally { _gate.Release(); }
+        });
+    }
+
     private static async Task<IPage> PageAsync()
     {
         if (_page is { IsClosed: false }) return _page;

@@ -7,9 +7,26 @@ namespace Compendium.Figures;
 public static class Maps
 {
     /// <summary>
-    /// Frame a geo chart on China: Asia outlines (Natural Earth 1:110m), Mercator projection,
+    /// Frame a geo figure on China: Asia outlines (Natural Earth 1:110m), Mercator projection,
     /// longitudes 73–135° E and latitudes 17–54° N, country borders shown.
     /// </summary>
+    public static Figure China(Figure figure) => figure.WithLayout(new
+    {
+        geo = new
+        {
+            scope = "asia",
+            resolution = 110,
+            projection = new { type = "mercator" },
+            lonaxis = new { range = new[] { 73.0, 135.0 } },
+            lataxis = new { range = new[] { 17.0, 54.0 } },
+            showcountries = true,
+            countrycolor = "rgb(150,150,150)",
+            showland = true,
+            landcolor = "rgb(243,243,240)",
+        },
+    });
+
+    /// <inheritdoc cref="China(Figure)"/>
     public static GenericChart China(GenericChart chart)
     {
         var geo = new Geo();

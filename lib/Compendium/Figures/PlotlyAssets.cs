@@ -13,7 +13,7 @@ public static class PlotlyAssets
 {
     private static readonly Lazy<string> _plotlyJs = new(() =>
     {
-        var asm = typeof(Plotly.NET.GenericChart).Assembly;
+        var asm = PlotlyAssembly;
         var name = asm.GetManifestResourceNames()
             .Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal));
         return ReadResource(asm, name);
@@ -37,12 +37,15 @@ public static class PlotlyAssets
 
     /// <summary>The plotly.js version of <see cref="PlotlyJs"/>, e.g. 2.28.0.</summary>
     public static string PlotlyJsVersion =>
-        typeof(Plotly.NET.GenericChart).Assembly.GetManifestResourceNames()
+        PlotlyAssembly.GetManifestResourceNames()
             .Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal))
             ["Plotly.NET.plotly-".Length..^".min.js".Length];
 
     /// <summary>A script that registers the bundled map outlines (asia_110m, world_110m) with plotly.js.</summary>
     public static string GeoAssetsJs => _geoAssetsJs.Value;
+
+    // Loaded by name, touching no F# type, so this works where Plotly.NET's types cannot load.
+    private static Assembly PlotlyAssembly => Assembly.Load("Plotly.NET");
 
     private static string ReadResource(Assembly asm, string name)
     {

@@ -9,7 +9,7 @@ namespace Compendium.Reproduction;
 /// <summary>
 /// output/manifest.json: what a run used and made, so a reader can check a reproduction without
 /// rerunning it. SHA-256 of every input (notebooks, data/ files, the --data panel) and every output
-/// (executed notebooks, tables, figures, site), the pinned SDK (global.json), the .NET runtime,
+/// (executed notebooks, tables, figures, site; documentation files under data/ are not inputs), the pinned SDK (global.json), the .NET runtime,
 /// the package versions (Directory.Packages.props), plotly.js, whether images were made, and each
 /// notebook's parameter overrides and data. No timestamps; keys sorted.
 /// </summary>
@@ -21,7 +21,7 @@ public static class Manifest
         foreach (var f in Directory.GetFiles(Path.Combine(repoRoot, "notebooks"), "*.ipynb")) inputs[Rel(repoRoot, f)] = Hash(f);
         var data = Path.Combine(repoRoot, "data");
         if (Directory.Exists(data))
-            foreach (var f in Directory.GetFiles(data, "*", SearchOption.AllDirectories).Where(f => !Rel(repoRoot, f).StartsWith("data/raw/", StringComparison.Ordinal)))
+            foreach (var f in Directory.GetFiles(data, "*", SearchOption.AllDirectories).Where(f => !Rel(repoRoot, f).StartsWith("data/raw/", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal)))
                 inputs[Rel(repoRoot, f)] = Hash(f);
         foreach (var r in results.Where(r => r.Data is not null))
             inputs[r.Data!.DisplayPath] = r.Data.Sha256;

@@ -4,7 +4,8 @@ using Compendium.Tables;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
-using Plotly.NET;
+using GenericChart = Plotly.NET.GenericChart;
+using Figure = Compendium.Figures.Figure;
 
 namespace Compendium.Reproduction;
 
@@ -14,7 +15,7 @@ namespace Compendium.Reproduction;
 /// <code>
 /// var data = Report.UseData(dataPath);          // decides and shows the data banner
 /// Report.Save(table);                           // output/tables/ID.{md,tex,csv,html}
-/// Report.Save(chart, "fig1_map", "Pilot cities"); // output/figures/ID.{json,html,svg,png}
+/// Report.Save(figure, "fig1_map", "Pilot cities"); // output/figures/ID.{json,html,svg,png}
 /// </code>
 /// </summary>
 public static class Report
@@ -62,12 +63,20 @@ public static class Report
     /// offline). A footnote in the figure itself says when the data are synthetic.
     /// </summary>
     public static void Save(GenericChart chart, string id, string title,
-        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight)
+        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight) =>
+        SaveJson(FigureExport.ToJson(chart), id, title, width, height);
+
+    /// <inheritdoc cref="Save(GenericChart, string, string, int, int)"/>
+    public static void Save(Figure figure, string id, string title,
+        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight) =>
+        SaveJson(figure.ToJson(), id, title, width, height);
+
+    private static void SaveJson(string figureJson, string id, string title, int width, int height)
     {
         var ctx = ReproductionContext.Current;
         var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving figures, so each figure says which data made it");
         CheckId(id);
-        var json = FigureExport.WithFootnote(FigureExport.WithSize(FigureExport.ToJson(chart), width, height),
+        var json = FigureExport.WithFootnote(FigureExport.WithSize(figureJson, width, height),
             data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
         var files = new List<string> { $"figures/{id}.json", $"figures/{id}.html" };
         AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[0]), json);

@@ -61,6 +61,7 @@ public static class Reproducer
             if (!File.Exists(dataFull)) throw new InputException($"--data {o.DataPath}: file not found ({dataFull})");
         }
         var results = new List<NotebookResult>();
+        if (o.RenderImages) Figures.ImageRenderer.WarmUp();
         foreach (var nb in Notebooks(o.RepoRoot, o.Only))
         {
             var name = Path.GetFileNameWithoutExtension(nb);

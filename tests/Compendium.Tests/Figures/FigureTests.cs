@@ -59,3 +59,37 @@ public sealed class FigureTests
         Assert.Equal(png1, png2);
     }
 }
+
+public sealed class FigureBuilderTests
+{
+    [Fact]
+    public void TracesAndLayoutAreWrittenWithPlotlyNames()
+    {
+        var f = Compendium.Figures.Figure.Empty
+            .AddTrace(new { type = "scatter", x = new[] { 1, 2 }, y = new[] { 0.5, 1.5 }, name = (string?)null })
+            .WithLayout(new { xaxis = new { title = new { text = "year" } } })
+            .WithLayout(new { xaxis = new { range = new[] { 0, 3 } } });
+        var json = JsonNode.Parse(f.ToJson())!;
+        Assert.Equal("scatter", json["data"]![0]!["type"]!.GetValue<string>());
+        Assert.Null(json["data"]![0]!["name"]); // null attributes are left out
+        Assert.Equal("year", json["layout"]!["xaxis"]!["title"]!["text"]!.GetValue<string>()); // merged, not replaced
+        Assert.Equal(3, json["layout"]!["xaxis"]!["range"]![1]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void FiguresAreImmutable()
+    {
+        var a = Compendium.Figures.Figure.Empty;
+        var b = a.AddTrace(new { type = "bar" });
+        Assert.Empty(JsonNode.Parse(a.ToJson())!["data"]!.AsArray());
+        Assert.Single(JsonNode.Parse(b.ToJson())!["data"]!.AsArray());
+    }
+
+    [Fact]
+    public void ChinaMapFramesChina()
+    {
+        var json = JsonNode.Parse(Maps.China(Compendium.Figures.Figure.Empty).ToJson())!;
+        Assert.Equal("asia", json["layout"]!["geo"]!["scope"]!.GetValue<string>());
+        Assert.Equal(73.0, json["layout"]!["geo"]!["lonaxis"]!["range"]![0]!.GetValue<double>());
+    }
+}
