@@ -129,7 +129,7 @@ public sealed class AnalysisBuildersTests
     {
         EventTimeEstimate P(int k, double b, bool reference = false) => new(k, k.ToString(System.Globalization.CultureInfo.InvariantCulture), b, 0.1, b - 0.2, b + 0.3, reference, false);
         var path = new[] { P(-2, 0.05), P(-1, 0, true), P(0, 1) };
-        var fig = JsonNode.Parse(FigureExport.ToJson(CoefficientPlot.EventStudy(path, [(-2, 0), (-1, 0), (0, 0.9)], "y")))!;
+        var fig = JsonNode.Parse(CoefficientPlot.EventStudy(path, [(-2, 0), (-1, 0), (0, 0.9)], "y").ToJson())!;
         var data = fig["data"]!.AsArray();
         Assert.Equal(2, data.Count);
         Assert.Equal([-2.0, -1.0, 0.0], data[0]!["x"]!.AsArray().Select(v => v!.GetValue<double>()));
@@ -138,7 +138,7 @@ public sealed class AnalysisBuildersTests
         Assert.Equal([0.0, 0.0, 0.9], data[1]!["y"]!.AsArray().Select(v => v!.GetValue<double>()));
         Assert.Equal(-0.5, fig["layout"]!["shapes"]![0]!["x0"]!.GetValue<double>());
         // Without a truth (an author's data) only the estimates are drawn.
-        Assert.Single(JsonNode.Parse(FigureExport.ToJson(CoefficientPlot.EventStudy(path, null, "y")))!["data"]!.AsArray());
+        Assert.Single(JsonNode.Parse(CoefficientPlot.EventStudy(path, null, "y").ToJson())!["data"]!.AsArray());
     }
 
     [Fact]
@@ -146,13 +146,14 @@ public sealed class AnalysisBuildersTests
     {
         var data = ColumnTable.FromColumns([
             new("y", [1.0, 3.0, 2.0, double.NaN]), new("year", [2012.0, 2012, 2013, 2013]), new("g", [1.0, 0, 1, 0])]);
-        var box = JsonNode.Parse(FigureExport.ToJson(PanelCharts.BoxByYear(data, "y", "year", "Index")))!;
+        var box = JsonNode.Parse(PanelCharts.BoxByYear(data, "y", "year", "Index").ToJson())!;
         Assert.Equal("box", box["data"]![0]!["type"]!.GetValue<string>());
         Assert.Equal(3, box["data"]![0]!["y"]!.AsArray().Count); // the missing value is left out
         var means = GroupMeans.ByYear(data, "y", "year", "g", g => g == 1 ? "a" : "b");
-        var lines = JsonNode.Parse(FigureExport.ToJson(PanelCharts.MeansByYear(means, "Mean", [2013])))!;
+        var lines = JsonNode.Parse(PanelCharts.MeansByYear(means, "Mean", [2013]).ToJson())!;
         Assert.Equal(["a", "b"], lines["data"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()));
         Assert.Equal(2013, lines["layout"]!["shapes"]![0]!["x0"]!.GetValue<int>());
         Assert.Equal("Mean", lines["layout"]!["yaxis"]!["title"]!["text"]!.GetValue<string>());
+        Assert.Null(lines["data"]![1]!["y"]![1]); // group b has no value in 2013: a gap, not NaN
     }
 }
