@@ -8,6 +8,7 @@ namespace Compendium.Benchmarks;
 
 /// <summary>The 3,396-row panel: TWFE with city-clustered SE, an 11-lead/lag event study, 500 placebo re-fits.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class PanelBenchmarks
 {
@@ -45,6 +46,7 @@ public class PanelBenchmarks
 
 /// <summary>10^6 and 10^7 rows, two fixed effects (N/10 units, 20 years), five regressors; 10^6 rows with a third 1,000-level factor. Cluster by unit (fixest's default with fixed effects).</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class LargeBenchmarks
 {

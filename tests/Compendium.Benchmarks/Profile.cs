@@ -8,6 +8,22 @@ namespace Compendium.Benchmarks;
 /// <summary>Stage timings of one large fit (for tuning; `--profile N`).</summary>
 internal static class Profile
 {
+    public static void Frame(int n)
+    {
+        var data = BenchData.Large(n, thirdFactor: false);
+        for (int rep = 0; rep < 3; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            var u = Factor.FromColumn(data, "unit"); var t1 = sw.Elapsed.TotalMilliseconds;
+            var y = Factor.FromColumn(data, "year"); var t2 = sw.Elapsed.TotalMilliseconds;
+            var keep = new bool[n]; Array.Fill(keep, true);
+            Singletons.Drop(keep, [u, y]); var t3 = sw.Elapsed.TotalMilliseconds;
+            var f = Formula.Parse("y ~ x1 + x2 + x3 + x4 + x5 | unit + year");
+            ModelFrame.Build(f, data, ["unit"], null, true); var t4 = sw.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"unit {t1:F0} ms, year {t2 - t1:F0}, singletons {t3 - t2:F0}, whole frame {t4 - t3:F0}");
+        }
+    }
+
     public static void Chol(int l)
     {
         var rng = new Random(1);

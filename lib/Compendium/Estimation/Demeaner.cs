@@ -189,14 +189,17 @@ public sealed class Demeaner
                     }
                 }
                 double inv = _invWeight[0][g];
-                // sorted indices: each row of S is written left to right, upper triangle only
-                Array.Sort(touched, 0, nt);
+                // upper triangle only; for a large S, sorted indices write each row left to right
+                if (l > 128) Array.Sort(touched, 0, nt);
                 for (int u = 0; u < nt; u++)
                 {
                     int a = touched[u];
                     double va = vec[a] * inv;
-                    int row = a * l;
-                    for (int v = u; v < nt; v++) s[row + touched[v]] -= va * vec[touched[v]];
+                    for (int v = u; v < nt; v++)
+                    {
+                        int b = touched[v];
+                        s[a <= b ? a * l + b : b * l + a] -= va * vec[b];
+                    }
                 }
                 for (int u = 0; u < nt; u++) vec[touched[u]] = 0;
             }

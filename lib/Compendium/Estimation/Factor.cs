@@ -49,10 +49,19 @@ public sealed class Factor
         {
             int range = (int)(max - min) + 1;
             var map = new int[range];
-            foreach (var v in values) if (!double.IsNaN(v)) map[(int)(v - min)] = 1;
+            for (int i = 0; i < n; i++)
+            {
+                double v = values[i];
+                if (double.IsNaN(v)) { codes[i] = -1; continue; }
+                int r = (int)(v - min);
+                codes[i] = r;
+                map[r] = 1;
+            }
             int levels = 0;
             for (int r = 0; r < range; r++) map[r] = map[r] == 1 ? levels++ : -1;
-            for (int i = 0; i < n; i++) codes[i] = double.IsNaN(values[i]) ? -1 : map[(int)(values[i] - min)];
+            // every value in [min, max] present (ids, years): the offsets already are the codes
+            if (levels < range)
+                for (int i = 0; i < n; i++) if (codes[i] >= 0) codes[i] = map[codes[i]];
             return new Factor(name, codes, levels);
         }
         var distinct = values.Where(v => !double.IsNaN(v)).Distinct().Order().ToArray();

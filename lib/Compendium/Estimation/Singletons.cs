@@ -14,24 +14,27 @@ internal static class Singletons
     public static int Drop(bool[] keep, IReadOnlyList<Factor> factors)
     {
         if (factors.Count == 0) return 0;
-        int removed = 0;
+        int removed = 0, n = keep.Length;
+        var codes = factors.Select(f => f.Codes).ToArray();
         var counts = factors.Select(f => new int[f.Levels]).ToArray();
         while (true)
         {
-            for (int q = 0; q < factors.Count; q++)
+            bool any = false;
+            for (int q = 0; q < codes.Length; q++)
             {
-                Array.Clear(counts[q]);
-                var codes = factors[q].Codes;
-                for (int i = 0; i < keep.Length; i++) if (keep[i]) counts[q][codes[i]]++;
+                var c = codes[q]; var cnt = counts[q];
+                Array.Clear(cnt);
+                for (int i = 0; i < n; i++) if (keep[i]) cnt[c[i]]++;
+                foreach (var k in cnt) if (k == 1) { any = true; break; }
             }
+            if (!any) return removed; // the usual case: one counting pass per factor, no row pass
             int pass = 0;
-            for (int i = 0; i < keep.Length; i++)
+            for (int q = 0; q < codes.Length; q++)
             {
-                if (!keep[i]) continue;
-                for (int q = 0; q < factors.Count; q++)
-                    if (counts[q][factors[q].Codes[i]] == 1) { keep[i] = false; pass++; break; }
+                var c = codes[q]; var cnt = counts[q];
+                for (int i = 0; i < n; i++)
+                    if (keep[i] && cnt[c[i]] == 1) { keep[i] = false; pass++; }
             }
-            if (pass == 0) return removed;
             removed += pass;
         }
     }

@@ -67,6 +67,22 @@ public class FeolsBehaviourTests
     }
 
     [Fact]
+    public void FactorCodesAreDenseAndOrdered()
+    {
+        var gaps = Factor.FromNumbers("g", [9, 5, 7, 7, double.NaN, 9]);
+        Assert.Equal(new[] { 2, 0, 1, 1, -1, 2 }, gaps.Codes);
+        Assert.Equal(3, gaps.Levels);
+        var wide = Factor.FromNumbers("w", [1e9, 0.5, 1e9]);
+        Assert.Equal(new[] { 1, 0, 1 }, wide.Codes);
+        var keep = new[] { true, true, true, true, true };
+        // a singleton in b makes one in a, which makes another in b: three rows go, iteratively
+        var a = Factor.FromNumbers("a", [1, 1, 2, 2, 2]);
+        var b = Factor.FromNumbers("b", [1, 2, 2, 3, 3]);
+        Assert.Equal(3, Singletons.Drop(keep, [a, b]));
+        Assert.Equal(new[] { false, false, false, true, true }, keep);
+    }
+
+    [Fact]
     public void PlaceboRefitEqualsFullFit()
     {
         var data = Castle.Value;

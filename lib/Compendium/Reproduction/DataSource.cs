@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+
+namespace Compendium.Reproduction;
+
+/// <summary>Where a notebook's panel comes from.</summary>
+public enum DataKind
+{
+    /// <summary>Made by this compendium's simulator (a <c>truth.json</c> lies beside the panel).</summary>
+    Synthetic,
+    /// <summary>Anything else: the author's panel (e.g. data/raw/panel.csv).</summary>
+    Author,
+}
+
+/// <summary>
+/// The provenance of the panel a run uses, and the banner every table and page carries.
+/// </summary>
+/// <remarks>
+/// Rule: a panel is synthetic exactly when the simulator's sidecar <c>truth.json</c> (the true effects
+/// of the data-generating process) lies in the same folder; the simulator always writes it and an
+/// author's data never has it. The banner names the file and the first 12 hex digits of its
+/// SHA-256, so a reader can tell which data made a table.
+/// </remarks>
+public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256)
+{
+    public const string SidecarName = "truth.json";
+
+    /// <summary>Decide the provenance of the panel at <paramref name="path"/> (relative to the current directory).</summary>
+    public static DataSource Of(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new InputException($"data file '{path}' not found (looked at {full}). Give the panel CSV with --data PATH or the notebook's dataPath parameter.");
+        var kind = File.Exists(Path.Combine(Path.GetDirectoryName(full)!, SidecarName)) ? DataKind.Synthetic : DataKind.Author;
+        string hash;
+        using (var s = File.OpenRead(full)) hash = Convert.ToHexStringLower(SHA256.HashData(s));
+        return new DataSource(kind, DisplayPathOf(full), hash);
+    }
+
+    public bool IsSynthetic => Kind == DataKind.Synthetic;
+
+    /// <summary>One line for table notes and page banners.</summary>
+    public string Banner => Kind == DataKind.Synthetic
+        ? $"SYNTHETIC DATA: {DisplayPath} (sha256 {Sha256[..12]}) was made by this compendium's simulator, not taken from the paper's sources; the numbers illustrate the methods and are not the paper's results."
+        : $"Author's data: {DisplayPath} (sha256 {Sha256[..12]}).";
+
+    /// <summary>The path relative to the repository root when inside it (stable across machines), else the full path.</summary>
+    private static string DisplayPathOf(string full)
+    {
+        var root = RepoRoot.TryFind(Path.GetDirectoryName(full)!);
+        if (root is null) return full;
+        var rel = Path.GetRelativePath(root, full);
+        return rel.StartsWith("..", StringComparison.Ordinal) ? full : rel.Replace('\\', '/');
+    }
+}
+
+/// <summary>Finds the repository root (the folder holding Compendium.sln).</summary>
+public static class RepoRoot
+{
+    public static string? TryFind(string start)
+    {
+        for (var d = new DirectoryInfo(Path.GetFullPath(start)); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Compendium.sln"))) return d.FullName;
+        return null;
+    }
+
+    public static string Find(string? start = null) =>
+        TryFind(start ?? Directory.GetCurrentDirectory())
+        ?? throw new InputException($"cannot find the compendium's root (a folder with Compendium.sln) above {start ?? Directory.GetCurrentDirectory()}");
+}

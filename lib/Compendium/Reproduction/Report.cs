@@ -1,0 +1,127 @@
+using System.Net;
+using Compendium.Figures;
+using Compendium.Tables;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using GenericChart = Plotly.NET.GenericChart;
+using Figure = Compendium.Figures.Figure;
+
+namespace Compendium.Reproduction;
+
+/// <summary>
+/// What a notebook calls to emit the paper's outputs. Each call writes files under the output
+/// root (whole or not at all) and shows the result in the notebook.
+/// <code>
+/// var data = Report.UseData(dataPath);          // decides and shows the data banner
+/// Report.Save(table);                           // output/tables/ID.{md,tex,csv,html}
+/// Report.Save(figure, "fig1_map", "Pilot cities"); // output/figures/ID.{json,html,svg,png}
+/// </code>
+/// </summary>
+public static class Report
+{
+    /// <summary>
+    /// Declare the panel this notebook analyses. Decides whether it is synthetic (see
+    /// <see cref="DataSource"/>), shows the banner, and stamps it on every table saved afterwards.
+    /// </summary>
+    public static DataSource UseData(string dataPath)
+    {
+        var data = DataSource.Of(dataPath);
+        ReproductionContext.Current.Data = data;
+        var colour = data.IsSynthetic ? "#fff3cd" : "#d1e7dd";
+        Show(data.Banner,
+            $"<div class=\"compendium-banner\" style=\"background:{colour};border:1px solid #999;padding:6px 10px;font-weight:bold\">{WebUtility.HtmlEncode(data.Banner)}</div>",
+            valueId: null, extra: []);
+        return data;
+    }
+
+    /// <summary>
+    /// Write <paramref name="table"/> as output/tables/ID.md, .tex, .csv and .html, with the data
+    /// banner as its first note, and show it. Returns the table as written.
+    /// </summary>
+    public static Table Save(Table table)
+    {
+        var ctx = ReproductionContext.Current;
+        var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving tables, so each table says which data made it");
+        CheckId(table.Id);
+        var t = table.WithNoteFirst(data.Banner);
+        var files = new List<string>();
+        foreach (var (ext, text) in new[] { ("md", t.ToMarkdown()), ("tex", t.ToLatex()), ("csv", t.ToCsv()), ("html", t.ToHtml()) })
+        {
+            var rel = $"tables/{t.Id}.{ext}";
+            AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, rel), text);
+            files.Add(rel);
+        }
+        ctx.Add(new Artifact("table", t.Id, t.Title, files));
+        Show(t.ToMarkdown(), t.ToHtml(), $"compendium:table:{t.Id}", [new FormattedValue("text/markdown", t.ToMarkdown())]);
+        return t;
+    }
+
+    /// <summary>
+    /// Write a figure as output/figures/ID.json (Plotly JSON), ID.html (offline, interactive) and,
+    /// where Chromium is installed, ID.svg and ID.png; show the SVG in the notebook (so it renders
+    /// offline). A footnote in the figure itself says when the data are synthetic.
+    /// </summary>
+    public static void Save(GenericChart chart, string id, string title,
+        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight) =>
+        SaveJson(FigureExport.ToJson(chart), id, title, width, height);
+
+    /// <inheritdoc cref="Save(GenericChart, string, string, int, int)"/>
+    public static void Save(Figure figure, string id, string title,
+        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight) =>
+        SaveJson(figure.ToJson(), id, title, width, height);
+
+    private static void SaveJson(string figureJson, string id, string title, int width, int height)
+    {
+        var ctx = ReproductionContext.Current;
+        var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving figures, so each figure says which data made it");
+        CheckId(id);
+        var json = FigureExport.WithFootnote(FigureExport.WithSize(figureJson, width, height),
+            data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
+        var files = new List<string> { $"figures/{id}.json", $"figures/{id}.html" };
+        AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[0]), json);
+        AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[1]), FigureExport.ToStandaloneHtml(json, title, data.Banner));
+        string? svg = null;
+        if (ctx.RenderImages)
+        {
+            byte[] png;
+            (svg, png) = ImageRenderer.RenderAsync(json, width, height).GetAwaiter().GetResult();
+            AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, $"figures/{id}.svg"), svg);
+            AtomicFile.WriteAllBytes(Path.Combine(ctx.OutputRoot, $"figures/{id}.png"), png);
+            files.Add($"figures/{id}.svg");
+            files.Add($"figures/{id}.png");
+        }
+        ctx.Add(new Artifact("figure", id, title, files));
+        var caption = $"Figure {id}: {title}\n{data.Banner}\nFiles: {string.Join(", ", files.Select(f => "output/" + f))}";
+        // The static SVG is the figure's only rich form in the notebook, so every front end (VS Code,
+        // Jupyter, GitHub) shows the image offline; without Chromium a note says where the HTML is.
+        if (svg is not null)
+            Show(caption, null, $"compendium:figure:{id}", [new FormattedValue("image/svg+xml", svg)]);
+        else
+            Show(caption, $"<p><strong>{WebUtility.HtmlEncode(title)}</strong>: static image not rendered (no Chromium); open output/figures/{WebUtility.HtmlEncode(id)}.html.</p>",
+                $"compendium:figure:{id}", []);
+    }
+
+    /// <summary>The line drawn under every figure made from synthetic data, so copies of the image keep their provenance.</summary>
+    public const string SyntheticFootnote = "Synthetic data made by the compendium's simulator, not the paper's data.";
+
+    private static void CheckId(string id)
+    {
+        if (id.Length == 0 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
+            throw new InputException($"output id '{id}' must be letters, digits, '_' or '-' (it becomes a file name)");
+    }
+
+    /// <summary>
+    /// Publish a display with fixed MIME types. The value id tells the runner which table or figure
+    /// an output is (ordinary displays get random ids, which the runner drops).
+    /// </summary>
+    private static void Show(string plain, string? html, string? valueId, IEnumerable<FormattedValue> extra)
+    {
+        var context = KernelInvocationContext.Current;
+        if (context is null) return; // not inside a notebook kernel: files only
+        var values = new List<FormattedValue> { new("text/plain", plain) };
+        if (html is not null) values.Add(new("text/html", html));
+        values.AddRange(extra);
+        context.Publish(new DisplayedValueProduced(plain, context.Command, values, valueId ?? Guid.NewGuid().ToString("N")));
+    }
+}

@@ -1,0 +1,61 @@
+using Compendium.Figures;
+
+namespace Compendium.Reproduction;
+
+/// <summary>One table or figure a notebook saved.</summary>
+/// <param name="Kind"><c>table</c> or <c>figure</c>.</param>
+/// <param name="Files">Written files, relative to the output root, with forward slashes.</param>
+public sealed record Artifact(string Kind, string Id, string Title, IReadOnlyList<string> Files);
+
+/// <summary>
+/// Where <see cref="Report"/> writes and what it has written. The headless runner installs one per
+/// notebook (<see cref="Use"/>); when a notebook runs interactively (VS Code, Jupyter) there is
+/// none, and the first call to <see cref="Current"/> makes the default: the repository's
+/// <c>output/</c> folder found from the working directory, images when Chromium is installed.
+/// </summary>
+public sealed class ReproductionContext
+{
+    private static ReproductionContext? _current;
+    private readonly List<Artifact> _artifacts = [];
+
+    public ReproductionContext(string outputRoot, bool renderImages)
+    {
+        OutputRoot = Path.GetFullPath(outputRoot);
+        RenderImages = renderImages && ImageRenderer.IsAvailable;
+    }
+
+    /// <summary>The folder holding tables/ and figures/.</summary>
+    public string OutputRoot { get; }
+
+    /// <summary>Whether SVG/PNG images are made (needs Chromium).</summary>
+    public bool RenderImages { get; }
+
+    /// <summary>The panel's provenance, set by <see cref="Report.UseData"/>.</summary>
+    public DataSource? Data { get; internal set; }
+
+    public IReadOnlyList<Artifact> Artifacts => _artifacts;
+
+    internal void Add(Artifact a)
+    {
+        if (_artifacts.Any(x => x.Kind == a.Kind && x.Id == a.Id))
+            throw new InvalidOperationException($"{a.Kind} '{a.Id}' saved twice in one run; give each {a.Kind} its own id");
+        _artifacts.Add(a);
+    }
+
+    /// <summary>The context in force (the runner's, or the interactive default).</summary>
+    public static ReproductionContext Current =>
+        _current ??= new ReproductionContext(Path.Combine(RepoRoot.Find(), "output"), renderImages: true);
+
+    /// <summary>Install <paramref name="context"/> until the returned handle is disposed.</summary>
+    public static IDisposable Use(ReproductionContext context)
+    {
+        var previous = _current;
+        _current = context;
+        return new Restore(() => _current = previous);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+}
