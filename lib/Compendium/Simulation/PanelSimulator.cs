@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Compendium.Data;
+using Compendium.Estimation;
 using Compendium.Index;
 using MathNet.Numerics.Distributions;
 
@@ -138,7 +139,12 @@ public static class PanelSimulator
         }
         // Calibration: scale so that the TWFE DID of the noise-free effect pattern on treat is 1; the
         // mechanisms' effects are then target × M, so TWFE on the noise-free effects hits the study's numbers.
-        double pSlope = BalancedTwfe.Slope(P, treat, n, T);
+        var ids = ColumnTable.Empty(rows, "simulator calibration")
+            .With(PanelSchema.CityCode, Enumerable.Range(0, rows).Select(r => (double)cities[r / T].Code).ToArray())
+            .With(PanelSchema.Year, Enumerable.Range(0, rows).Select(r => (double)(FirstYear + r % T)).ToArray())
+            .With(PanelSchema.Treat, treat);
+        double Twfe(double[] y) => TwfeSlope(ids, y);
+        double pSlope = Twfe(P);
         var M = P.Select(p => p / pSlope).ToArray();
 
         // ---- indicators: Y(0) and Y(1) ----
@@ -215,8 +221,8 @@ public static class PanelSimulator
         // study's estimate: TWFE(Y0 + τM) = TWFE(Y0) + τ·TWFE(M) and TWFE(M) = 1, so τ = target − TWFE(Y0).
         var mechanismEffect = new Dictionary<string, double>
         {
-            ["talent_share"] = s.TalentShareDid - BalancedTwfe.Slope(y0["talent_share"], treat, n, T),
-            ["ln_new_firms"] = s.NewFirmsDid - BalancedTwfe.Slope(y0["ln_new_firms"], treat, n, T),
+            ["talent_share"] = s.TalentShareDid - Twfe(y0["talent_share"]),
+            ["ln_new_firms"] = s.NewFirmsDid - Twfe(y0["ln_new_firms"]),
         };
         foreach (var m in mechs)
             for (int r = 0; r < rows; r++) y1[m][r] = Round(y0[m][r] + mechanismEffect[m] * M[r]);
@@ -264,6 +270,13 @@ public static class PanelSimulator
         var truth = SimulationTruth.Compute(s, panel, po, index, nearestPilotKm.SelectMany(d => Enumerable.Repeat(d, T)).ToArray(), n, T, pSlope);
         return new SimulatedPanel(s, panel, po, index, truth);
     }
+
+    /// <summary>
+    /// TWFE DID slope of <paramref name="y"/> on <c>treat</c> with city and year fixed effects, by the engine
+    /// (<see cref="Feols"/>), so the calibration is the regression a user of the panel runs.
+    /// </summary>
+    internal static double TwfeSlope(ColumnTable ids, double[] y) =>
+        Feols.Fit(ids.With("outcome", y), $"outcome ~ {PanelSchema.Treat} | {PanelSchema.CityCode} + {PanelSchema.Year}")[PanelSchema.Treat].Estimate;
 
     /// <summary>The cities.csv spelling of a size class (megacity, super_large, large_1, large_2, medium, small).</summary>
     public static string SizeClassName(SizeClass c) => c switch

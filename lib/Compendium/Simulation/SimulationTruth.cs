@@ -4,14 +4,20 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Compendium.Data;
+using Compendium.Estimation;
 using Compendium.Index;
+using Compendium.Inference;
 
 namespace Compendium.Simulation;
 
 /// <summary>A mean effect over a set of city-years.</summary>
 public sealed record EffectCell(string Label, double Effect, int CityYears);
 
-/// <summary>TWFE and IV diagnostics of the simulated panel (what the study's specifications would see), computed with city and year fixed effects, no controls.</summary>
+/// <summary>
+/// TWFE and IV diagnostics of the simulated panel (what the study's specifications would see), computed with
+/// city and year fixed effects, no controls, by the engine itself (<see cref="Feols"/>; <see cref="Iv2sls"/> with
+/// standard errors clustered by city), so every figure here is what a user of the panel gets from the library.
+/// </summary>
 /// <param name="TalentShareDid">TWFE DID of <c>talent_share</c> on <c>treat</c> in the simulated panel (target 0.011 plus sampling noise).</param>
 /// <param name="NewFirmsDid">TWFE DID of <c>ln_new_firms</c> (target 0.204 plus noise).</param>
 /// <param name="IndexDid">TWFE DID of <c>resilience</c>.</param>
@@ -19,8 +25,8 @@ public sealed record EffectCell(string Label, double Effect, int CityYears);
 /// <param name="TelPilotCorrelation">Correlation of tel1984 and pilot across cities.</param>
 /// <param name="FirstStageSlope">First stage: treat on iv_tel_internet, city and year FE.</param>
 /// <param name="FirstStagePartialR2">Partial R² of the instrument.</param>
-/// <param name="FirstStageF">Conventional F (= t²).</param>
-/// <param name="FirstStageClusterF">Cluster-robust (by city, CR1) F.</param>
+/// <param name="FirstStageCraggDonaldF">Cragg–Donald Wald F (iid; with one instrument the conventional first-stage F), with <see cref="Iv2sls"/>'s degrees of freedom (the city FE nested in the cluster counts 1).</param>
+/// <param name="FirstStageKleibergenPaapF">Kleibergen–Paap rk Wald F, clustered by city (CR1): the weak-identification statistic.</param>
 /// <param name="IvIndex">2SLS of resilience on treat with iv_tel_internet, city and year FE.</param>
 /// <param name="IvIndexUntreated">The same 2SLS on the untreated potential index: near 0 when the instrument is excludable.</param>
 /// <param name="TwfeEstimandIndex">What TWFE DID on the index estimates without noise: the TWFE slope of the true effect (index − index_y0, including spillovers) on treat. TWFE on the panel = this + TWFE on the untreated index.</param>
@@ -30,7 +36,7 @@ public sealed record EffectCell(string Label, double Effect, int CityYears);
 /// <param name="IndexMin">Its minimum.</param>
 /// <param name="IndexMax">Its maximum.</param>
 public sealed record Calibration(double TalentShareDid, double NewFirmsDid, double IndexDid, double IntensityTwfe, double TelPilotCorrelation,
-    double FirstStageSlope, double FirstStagePartialR2, double FirstStageF, double FirstStageClusterF, double IvIndex, double IvIndexUntreated, double TwfeEstimandIndex, double IvEstimandIndex,
+    double FirstStageSlope, double FirstStagePartialR2, double FirstStageCraggDonaldF, double FirstStageKleibergenPaapF, double IvIndex, double IvIndexUntreated, double TwfeEstimandIndex, double IvEstimandIndex,
     double IndexMean, double IndexSd, double IndexMin, double IndexMax);
 
 /// <summary>
@@ -76,19 +82,19 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
         var tel = panel.Numeric("tel1984");
         var telCity = Enumerable.Range(0, n).Select(i => tel[i * T]).ToArray();
         var pilotCity = Enumerable.Range(0, n).Select(i => pilot[i * T]).ToArray();
-        var iv = panel.Numeric("iv_tel_internet");
-        var fs = BalancedTwfe.FirstStage(treat, iv, n, T);
-        var ivD = BalancedTwfe.Demean(iv, n, T);
-        double ivIndex = BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(res, n, T)) / BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(treat, n, T));
-        double ivIndex0 = BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(res0, n, T)) / BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(treat, n, T));
+        // The reported regressions run on the panel as written, plus the untreated index and the true effect.
         var effect = Enumerable.Range(0, rows).Select(r => res[r] - res0[r]).ToArray();
-        double twfeEstimand = BalancedTwfe.Slope(effect, treat, n, T);
-        double ivEstimand = BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(effect, n, T)) / BalancedTwfe.Dot(ivD, BalancedTwfe.Demean(treat, n, T));
+        var data = panel.With("resilience_y0", res0).With("true_effect", effect);
+        const string fe = $"{PanelSchema.CityCode} + {PanelSchema.Year}";
+        double Twfe(string y) => Feols.Fit(data, $"{y} ~ {PanelSchema.Treat} | {fe}")[PanelSchema.Treat].Estimate;
+        IvResult Iv(string y) => Iv2sls.Fit(data, $"{y} ~ 1 | {fe} | {PanelSchema.Treat} ~ iv_tel_internet", Vcov.Cluster(PanelSchema.CityCode));
+        var ivIndex = Iv(ResilienceIndicators.IndexColumn);
+        var fs = ivIndex.FirstStage(PanelSchema.Treat);
         double mean = res.Average();
         var cal = new Calibration(
-            BalancedTwfe.Slope(panel.Numeric("talent_share"), treat, n, T), BalancedTwfe.Slope(panel.Numeric("ln_new_firms"), treat, n, T),
-            BalancedTwfe.Slope(res, treat, n, T), intensityTwfe, Correlation(telCity, pilotCity),
-            fs.Slope, fs.PartialR2, fs.F, fs.ClusterF, ivIndex, ivIndex0, twfeEstimand, ivEstimand,
+            Twfe("talent_share"), Twfe("ln_new_firms"), Twfe(ResilienceIndicators.IndexColumn), intensityTwfe, Correlation(telCity, pilotCity),
+            fs.Instruments.Single().Estimate, fs.PartialR2, ivIndex.Diagnostics.CraggDonaldF.Statistic, ivIndex.Diagnostics.KleibergenPaapWaldF!.Statistic,
+            ivIndex[PanelSchema.Treat].Estimate, Iv("resilience_y0")[PanelSchema.Treat].Estimate, Twfe("true_effect"), Iv("true_effect")[PanelSchema.Treat].Estimate,
             mean, Math.Sqrt(res.Sum(v => (v - mean) * (v - mean)) / (rows - 1)), res.Min(), res.Max());
         cal = RoundAll(cal);
         int treatedCities = Enumerable.Range(0, n).Count(i => Enumerable.Range(0, T).Any(t => treat[i * T + t] == 1));
@@ -98,7 +104,7 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
 
     private static Calibration RoundAll(Calibration c) => new(
         R(c.TalentShareDid), R(c.NewFirmsDid), R(c.IndexDid), R(c.IntensityTwfe), R(c.TelPilotCorrelation), R(c.FirstStageSlope),
-        R(c.FirstStagePartialR2), R(c.FirstStageF), R(c.FirstStageClusterF), R(c.IvIndex), R(c.IvIndexUntreated), R(c.TwfeEstimandIndex), R(c.IvEstimandIndex), R(c.IndexMean), R(c.IndexSd), R(c.IndexMin), R(c.IndexMax));
+        R(c.FirstStagePartialR2), R(c.FirstStageCraggDonaldF), R(c.FirstStageKleibergenPaapF), R(c.IvIndex), R(c.IvIndexUntreated), R(c.TwfeEstimandIndex), R(c.IvEstimandIndex), R(c.IndexMean), R(c.IndexSd), R(c.IndexMin), R(c.IndexMax));
 
     private static double R(double x) => PanelSimulator.Round(x);
 
@@ -147,8 +153,8 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
             w.WriteNumber("corr_tel1984_pilot", c.TelPilotCorrelation);
             w.WriteNumber("first_stage_slope", c.FirstStageSlope);
             w.WriteNumber("first_stage_partial_r2", c.FirstStagePartialR2);
-            w.WriteNumber("first_stage_f", c.FirstStageF);
-            w.WriteNumber("first_stage_cluster_f", c.FirstStageClusterF);
+            w.WriteNumber("first_stage_cragg_donald_f", c.FirstStageCraggDonaldF);
+            w.WriteNumber("first_stage_kleibergen_paap_f", c.FirstStageKleibergenPaapF);
             w.WriteNumber("iv_2sls_resilience", c.IvIndex);
             w.WriteNumber("iv_2sls_resilience_y0", c.IvIndexUntreated);
             w.WriteNumber("iv_estimand_resilience", c.IvEstimandIndex);
@@ -205,7 +211,7 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
         sb.Append("  mechanisms: ").Append(string.Join(", ", AttMechanisms.Select(e => $"{e.Label}: {F(e.Effect)}"))).Append('\n');
         sb.Append(CultureInfo.InvariantCulture, $"true spillover on the index: {F(SpilloverNeighbours.Effect)} ({SpilloverNeighbours.Label}, {SpilloverNeighbours.CityYears} city-years); {F(SpilloverAllUntreated.Effect)} ({SpilloverAllUntreated.Label})\n");
         sb.Append(CultureInfo.InvariantCulture, $"TWFE DID (city + year FE, no controls): talent_share {F(c.TalentShareDid)} (target {F(Settings.TalentShareDid)}), ln_new_firms {F(c.NewFirmsDid)} (target {F(Settings.NewFirmsDid)}), resilience {F(c.IndexDid)} (its noise-free estimand {F(c.TwfeEstimandIndex)})\n");
-        sb.Append(CultureInfo.InvariantCulture, $"IV first stage (treat on iv_tel_internet, city + year FE): slope {F(c.FirstStageSlope)}, partial R² {F(c.FirstStagePartialR2)}, F {F(c.FirstStageF)}, cluster-robust F {F(c.FirstStageClusterF)}; corr(tel1984, pilot) {F(c.TelPilotCorrelation)}; 2SLS on resilience {F(c.IvIndex)} (its noise-free estimand {F(c.IvEstimandIndex)}; on the untreated index {F(c.IvIndexUntreated)})\n");
+        sb.Append(CultureInfo.InvariantCulture, $"IV first stage (treat on iv_tel_internet, city + year FE): slope {F(c.FirstStageSlope)}, partial R² {F(c.FirstStagePartialR2)}, Cragg–Donald F {F(c.FirstStageCraggDonaldF)}, Kleibergen–Paap F (clustered by city) {F(c.FirstStageKleibergenPaapF)}; corr(tel1984, pilot) {F(c.TelPilotCorrelation)}; 2SLS on resilience {F(c.IvIndex)} (its noise-free estimand {F(c.IvEstimandIndex)}; on the untreated index {F(c.IvIndexUntreated)})\n");
         return sb.ToString();
     }
 }

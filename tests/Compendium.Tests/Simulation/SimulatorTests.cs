@@ -136,7 +136,10 @@ public class SimulatorTests
         double rf0 = Twfe(t, po.Numeric("resilience_y0"), "iv_tel_internet"), rf1 = Twfe(t, t.Numeric("resilience"), "iv_tel_internet");
         Assert.InRange(Math.Abs(rf0), 0, 0.2 * Math.Abs(rf1));
         var c = DefaultRun.Value.Truth.Calibration;
-        Assert.InRange(c.FirstStageClusterF, 10, double.PositiveInfinity);
+        Assert.InRange(c.FirstStageKleibergenPaapF, 10, double.PositiveInfinity);
+        // With one instrument the Cragg–Donald F is R²p/(1 − R²p)·(N − L − sdof), sdof = 1 (city FE nested in the
+        // cluster) + 11 (years), L = 1: the engine's convention, not the N − cities − years of a plain FE regression.
+        Assert.Equal(1, c.FirstStageCraggDonaldF / (c.FirstStagePartialR2 / (1 - c.FirstStagePartialR2) * (t.RowCount - 1 - 12)), 5);
         Assert.InRange(c.FirstStagePartialR2, 0.05, 0.6);
         Assert.Equal(c.FirstStageSlope, Twfe(t, t.Numeric("treat"), "iv_tel_internet"), 6);
         // Estimate = noise-free estimand + the same estimator applied to the untreated outcome (linearity).
