@@ -22,6 +22,25 @@ public static partial class ImageRenderer
     private static IBrowser? _browser;
     private static IPage? _page;
 
+    // Chromium does not die with its parent: kill it (synchronously; async work is unreliable
+    // while the process exits) or every run would leave a browser behind.
+    static ImageRenderer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+
+    /// <summary>Whether a browser is running (started by an image, stopped by <see cref="Shutdown"/> or at exit).</summary>
+    public static bool IsRunning => _browser is { IsClosed: false };
+
+    /// <summary>Stop the browser (if one was started). The next image starts a new one.</summary>
+    public static void Shutdown()
+    {
+        var browser = Interlocked.Exchange(ref _browser, null);
+        _page = null;
+        if (browser is null) return;
+        try { browser.Process?.Kill(entireProcessTree: true); }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { /* already gone */ }
+        try { browser.Dispose(); }
+        catch (Exception) { /* the process is gone; nothing left to release */ }
+    }
+
     /// <summary>The Chromium executable in use, or null when none is installed.</summary>
     public static string? BrowserPath { get; } = FindBrowser();
 
@@ -87,7 +106,6 @@ public static partial class ImageRenderer
         await _page.SetContentAsync("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>").ConfigureAwait(false);
         await _page.AddScriptTagAsync(new AddTagOptions { Content = PlotlyAssets.PlotlyJs }).ConfigureAwait(false);
         await _page.AddScriptTagAsync(new AddTagOptions { Content = PlotlyAssets.GeoAssetsJs }).ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { _browser?.CloseAsync().Wait(5000); } catch { /* exiting anyway */ } };
         return _page;
     }
 

@@ -52,6 +52,12 @@ public static class Reproducer
 
     public static async Task<ReproduceResult> RunAsync(ReproduceOptions o, TextWriter progress)
     {
+        try { return await RunCoreAsync(o, progress).ConfigureAwait(false); }
+        finally { Figures.ImageRenderer.Shutdown(); } // no browser outlives the run
+    }
+
+    private static async Task<ReproduceResult> RunCoreAsync(ReproduceOptions o, TextWriter progress)
+    {
         var sw = Stopwatch.StartNew();
         var parameters = new List<KeyValuePair<string, string>>(o.Parameters ?? []);
         string? dataFull = null;

@@ -51,6 +51,13 @@ public sealed class ReproduceCommandTests(ReproductionFixture fixture)
     }
 
     [Fact]
+    public void NoBrowserOutlivesAReproduction()
+    {
+        // The fixture's reproduction has finished: the Chromium it used for images is gone.
+        Assert.False(Compendium.Figures.ImageRenderer.IsRunning);
+    }
+
+    [Fact]
     public void ExecutedNotebooksAreValidNbformat()
     {
         foreach (var n in fixture.Result.Notebooks)
