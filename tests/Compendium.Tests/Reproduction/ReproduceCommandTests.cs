@@ -51,9 +51,16 @@ public sealed class ReproduceCommandTests(ReproductionFixture fixture)
     }
 
     [Fact]
-    public void NoBrowserOutlivesAReproduction()
+    public async Task NoBrowserOutlivesAReproduction()
     {
-        // The fixture's reproduction has finished: the Chromium it used for images is gone.
+        if (Compendium.Figures.ImageRenderer.IsAvailable)
+        {
+            await Compendium.Figures.ImageRenderer.RenderAsync(Compendium.Figures.Figure.Empty.ToJson(), 100, 100);
+            Assert.True(Compendium.Figures.ImageRenderer.IsRunning);
+        }
+        // Even a reproduction that fails at once stops the browser on its way out.
+        await Assert.ThrowsAsync<InputException>(() => Compendium.Reproduction.Reproducer.RunAsync(
+            new Compendium.Reproduction.ReproduceOptions(fixture.RepoRoot, Temp.Dir(), Only: ["99_missing"]), TextWriter.Null));
         Assert.False(Compendium.Figures.ImageRenderer.IsRunning);
     }
 
