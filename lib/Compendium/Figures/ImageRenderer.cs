@@ -20,6 +20,7 @@ public static partial class ImageRenderer
 {
     private static readonly SemaphoreSlim _gate = new(1, 1);
     private static IBrowser? _browser;
+    private static int _generation;
     private static IPage? _page;
 
     // Chromium does not die with its parent: kill it (synchronously; async work is unreliable
@@ -29,8 +30,17 @@ public static partial class ImageRenderer
     /// <summary>Whether a browser is running (started by an image, stopped by <see cref="Shutdown"/> or at exit).</summary>
     public static bool IsRunning => _browser is { IsClosed: false };
 
-    /// <summary>Stop the browser (if one was started). The next image starts a new one.</summary>
+    /// <summary>Stop the browser (if one was started) and cancel pending warm-ups. The next image starts a new one.</summary>
     public static void Shutdown()
+    {
+        Interlocked.Increment(ref _generation);
+        // Wait for a launch or render in progress (bounded: this also runs at process exit).
+        var entered = _gate.Wait(TimeSpan.FromSeconds(20));
+        try { Kill(); }
+        finally { if (entered) _gate.Release(); }
+    }
+
+    private static void Kill()
     {
         var browser = Interlocked.Exchange(ref _browser, null);
         _page = null;
@@ -84,10 +94,12 @@ public static partial class ImageRenderer
     public static void WarmUp()
     {
         if (BrowserPath is null) return;
+        var generation = Volatile.Read(ref _generation);
         _ = Task.Run(async () =>
         {
             await _gate.WaitAsync().ConfigureAwait(false);
-            try { await PageAsync().ConfigureAwait(false); }
+            // A Shutdown since the call cancels the warm-up (else it would start a browser nobody stops).
+            try { if (Volatile.Read(ref _generation) == generation) await PageAsync().ConfigureAwait(false); }
             catch (Exception) { /* reported by the first real render */ }
             finally { _gate.Release(); }
         });

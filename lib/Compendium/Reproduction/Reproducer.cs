@@ -67,8 +67,9 @@ public static class Reproducer
             if (!File.Exists(dataFull)) throw new InputException($"--data {o.DataPath}: file not found ({dataFull})");
         }
         var results = new List<NotebookResult>();
+        var notebooks = Notebooks(o.RepoRoot, o.Only);
         if (o.RenderImages) Figures.ImageRenderer.WarmUp();
-        foreach (var nb in Notebooks(o.RepoRoot, o.Only))
+        foreach (var nb in notebooks)
         {
             var name = Path.GetFileNameWithoutExtension(nb);
             progress.WriteLine($"{name}: running");
