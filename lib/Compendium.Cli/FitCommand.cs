@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Compendium.Data;
 using Compendium.Estimation;
 using Compendium.Inference;
@@ -53,57 +51,20 @@ public sealed class FitCommand : ICliCommand, IHasFlags
     }
 
     /// <summary>The JSON form of a result (also used by tests and notebooks).</summary>
-    public static string ToJson(FeolsResult r)
+    public static string ToJson(FeolsResult r) => EstimationJson.Object(w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("formula", r.Formula);
-            w.WriteStartArray("coefficients");
-            foreach (var c in r.Coefficients)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", c.Name);
-                Num(w, "estimate", c.Estimate); Num(w, "std_error", c.StdError); Num(w, "t", c.T);
-                Num(w, "p", c.P); Num(w, "ci_low", c.CiLow); Num(w, "ci_high", c.CiHigh);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteNumber("nobs", r.Nobs);
-            Num(w, "r2", r.R2);
-            Num(w, "r2_within", r.R2Within);
-            w.WriteString("vcov", r.VcovName);
-            w.WriteStartObject("diagnostics");
-            Num(w, "r2_adjusted", r.AdjustedR2);
-            Num(w, "rss", r.Rss);
-            w.WriteNumber("residual_df", r.ResidualDf);
-            w.WriteNumber("t_df", r.Variance.DegreesOfFreedom);
-            w.WriteNumber("vcov_k", r.Variance.ParameterCount);
-            Num(w, "vcov_adjustment", r.Variance.Adjustment);
-            w.WriteString("vcov_note", r.Variance.Description);
-            Num(w, "f_stat", r.FTest.Statistic);
-            Num(w, "f_p", r.FTest.PValue);
-            w.WriteNumber("n_missing", r.MissingDropped);
-            w.WriteNumber("n_singletons", r.SingletonsDropped);
-            w.WriteStartArray("collinear_dropped");
-            foreach (var d in r.CollinearDropped) w.WriteStringValue(d);
-            w.WriteEndArray();
-            w.WriteStartArray("fixed_effects");
-            foreach (var (name, levels) in r.FixedEffects) { w.WriteStartObject(); w.WriteString("name", name); w.WriteNumber("levels", levels); w.WriteEndObject(); }
-            w.WriteEndArray();
-            w.WriteStartArray("clusters");
-            foreach (var (name, groups) in r.Variance.Clusters) { w.WriteStartObject(); w.WriteString("name", name); w.WriteNumber("groups", groups); w.WriteEndObject(); }
-            w.WriteEndArray();
-            w.WriteString("demeaning", r.DemeaningMethod);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
-
-    private static void Num(Utf8JsonWriter w, string name, double v)
-    {
-        if (double.IsFinite(v)) w.WriteNumber(name, v); else w.WriteNull(name);
-    }
+        EstimationJson.Head(w, r.Formula, r.Coefficients, r.Nobs);
+        EstimationJson.Num(w, "r2", r.R2);
+        EstimationJson.Num(w, "r2_within", r.R2Within);
+        w.WriteString("vcov", r.VcovName);
+        w.WriteStartObject("diagnostics");
+        EstimationJson.Num(w, "r2_adjusted", r.AdjustedR2);
+        EstimationJson.Num(w, "rss", r.Rss);
+        w.WriteNumber("residual_df", r.ResidualDf);
+        EstimationJson.SampleAndVariance(w, r.Variance, r.MissingDropped, r.SingletonsDropped, r.CollinearDropped, r.FixedEffects);
+        w.WritePropertyName("f_test");
+        EstimationJson.Test(w, r.FTest);
+        w.WriteString("demeaning", r.DemeaningMethod);
+        w.WriteEndObject();
+    });
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Compendium.Data;
 using Compendium.Estimation;
 using Compendium.Inference;
@@ -44,81 +42,34 @@ public sealed class IvCommand : ICliCommand, IHasFlags
         stdout.Write(json ? ToJson(result) + "\n" : result.ToTable("iv").ToMarkdown());
 
     /// <summary>The JSON form of an IV result (field names shared with <c>compendium fit</c>).</summary>
-    public static string ToJson(IvResult r)
+    public static string ToJson(IvResult r) => EstimationJson.Object(w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        EstimationJson.Head(w, r.Formula, r.Coefficients, r.Nobs);
+        w.WriteString("estimator", "2sls");
+        w.WriteString("vcov", r.VcovName);
+        w.WriteStartObject("diagnostics");
+        EstimationJson.SampleAndVariance(w, r.Variance, r.MissingDropped, r.SingletonsDropped, r.CollinearDropped, r.FixedEffects);
+        w.WriteStartArray("first_stages");
+        foreach (var fs in r.FirstStages)
         {
             w.WriteStartObject();
-            w.WriteString("formula", r.Formula);
-            w.WriteString("estimator", "2sls");
-            w.WriteStartArray("coefficients");
-            foreach (var c in r.Coefficients) Coefficient(w, c);
-            w.WriteEndArray();
-            w.WriteNumber("nobs", r.Nobs);
-            w.WriteString("vcov", r.VcovName);
-            w.WriteStartObject("diagnostics");
-            w.WriteNumber("t_df", r.Variance.DegreesOfFreedom);
-            w.WriteNumber("vcov_k", r.Variance.ParameterCount);
-            Num(w, "vcov_adjustment", r.Variance.Adjustment);
-            w.WriteString("vcov_note", r.Variance.Description);
-            w.WriteNumber("n_missing", r.MissingDropped);
-            w.WriteNumber("n_singletons", r.SingletonsDropped);
-            w.WriteStartArray("collinear_dropped");
-            foreach (var d in r.CollinearDropped) w.WriteStringValue(d);
-            w.WriteEndArray();
-            w.WriteStartArray("fixed_effects");
-            foreach (var (name, levels) in r.FixedEffects) { w.WriteStartObject(); w.WriteString("name", name); w.WriteNumber("levels", levels); w.WriteEndObject(); }
-            w.WriteEndArray();
-            w.WriteStartArray("first_stages");
-            foreach (var fs in r.FirstStages)
-            {
-                w.WriteStartObject();
-                w.WriteString("endogenous", fs.Endogenous);
-                w.WriteStartArray("coefficients");
-                foreach (var c in fs.Instruments) Coefficient(w, c);
-                w.WriteEndArray();
-                Num(w, "partial_r2", fs.PartialR2);
-                w.WritePropertyName("partial_f");
-                Test(w, fs.PartialF);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("tests");
-            foreach (var t in r.Diagnostics.All()) Test(w, t);
-            w.WriteEndArray();
-            if (r.Diagnostics.StockYogo is { } sy)
-            {
-                w.WriteStartObject("stock_yogo");
-                foreach (var (criterion, value) in sy.Values) Num(w, criterion, value);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
+            w.WriteString("endogenous", fs.Endogenous);
+            EstimationJson.Coefficients(w, "coefficients", fs.Instruments);
+            EstimationJson.Num(w, "partial_r2", fs.PartialR2);
+            w.WritePropertyName("partial_f");
+            EstimationJson.Test(w, fs.PartialF);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
-
-    private static void Coefficient(Utf8JsonWriter w, Coefficient c)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", c.Name);
-        Num(w, "estimate", c.Estimate); Num(w, "std_error", c.StdError); Num(w, "t", c.T);
-        Num(w, "p", c.P); Num(w, "ci_low", c.CiLow); Num(w, "ci_high", c.CiHigh);
+        w.WriteEndArray();
+        w.WriteStartArray("tests");
+        foreach (var t in r.Diagnostics.All()) EstimationJson.Test(w, t);
+        w.WriteEndArray();
+        if (r.Diagnostics.StockYogo is { } sy)
+        {
+            w.WriteStartObject("stock_yogo");
+            foreach (var (criterion, value) in sy.Values) EstimationJson.Num(w, criterion, value);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
-    }
-
-    private static void Test(Utf8JsonWriter w, TestStatistic t)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", t.Name);
-        Num(w, "statistic", t.Statistic); Num(w, "df1", t.Df1); Num(w, "df2", t.Df2); Num(w, "p", t.PValue);
-        w.WriteString("null", t.Null);
-        w.WriteEndObject();
-    }
-
-    private static void Num(Utf8JsonWriter w, string name, double v)
-    {
-        if (double.IsFinite(v)) w.WriteNumber(name, v); else w.WriteNull(name);
-    }
+    });
 }

@@ -20,7 +20,36 @@ public static partial class ImageRenderer
 {
     private static readonly SemaphoreSlim _gate = new(1, 1);
     private static IBrowser? _browser;
+    private static int _generation;
     private static IPage? _page;
+
+    // Chromium does not die with its parent: kill it (synchronously; async work is unreliable
+    // while the process exits) or every run would leave a browser behind.
+    static ImageRenderer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+
+    /// <summary>Whether a browser is running (started by an image, stopped by <see cref="Shutdown"/> or at exit).</summary>
+    public static bool IsRunning => _browser is { IsClosed: false };
+
+    /// <summary>Stop the browser (if one was started) and cancel pending warm-ups. The next image starts a new one.</summary>
+    public static void Shutdown()
+    {
+        Interlocked.Increment(ref _generation);
+        // Wait for a launch or render in progress (bounded: this also runs at process exit).
+        var entered = _gate.Wait(TimeSpan.FromSeconds(20));
+        try { Kill(); }
+        finally { if (entered) _gate.Release(); }
+    }
+
+    private static void Kill()
+    {
+        var browser = Interlocked.Exchange(ref _browser, null);
+        _page = null;
+        if (browser is null) return;
+        try { browser.Process?.Kill(entireProcessTree: true); }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { /* already gone */ }
+        try { browser.Dispose(); }
+        catch (Exception) { /* the process is gone; nothing left to release */ }
+    }
 
     /// <summary>The Chromium executable in use, or null when none is installed.</summary>
     public static string? BrowserPath { get; } = FindBrowser();
@@ -65,10 +94,12 @@ public static partial class ImageRenderer
     public static void WarmUp()
     {
         if (BrowserPath is null) return;
+        var generation = Volatile.Read(ref _generation);
         _ = Task.Run(async () =>
         {
             await _gate.WaitAsync().ConfigureAwait(false);
-            try { await PageAsync().ConfigureAwait(false); }
+            // A Shutdown since the call cancels the warm-up (else it would start a browser nobody stops).
+            try { if (Volatile.Read(ref _generation) == generation) await PageAsync().ConfigureAwait(false); }
             catch (Exception) { /* reported by the first real render */ }
             finally { _gate.Release(); }
         });
@@ -87,7 +118,6 @@ public static partial class ImageRenderer
         await _page.SetContentAsync("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>").ConfigureAwait(false);
         await _page.AddScriptTagAsync(new AddTagOptions { Content = PlotlyAssets.PlotlyJs }).ConfigureAwait(false);
         await _page.AddScriptTagAsync(new AddTagOptions { Content = PlotlyAssets.GeoAssetsJs }).ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { _browser?.CloseAsync().Wait(5000); } catch { /* exiting anyway */ } };
         return _page;
     }
 

@@ -52,6 +52,12 @@ public static class Reproducer
 
     public static async Task<ReproduceResult> RunAsync(ReproduceOptions o, TextWriter progress)
     {
+        try { return await RunCoreAsync(o, progress).ConfigureAwait(false); }
+        finally { Figures.ImageRenderer.Shutdown(); } // no browser outlives the run
+    }
+
+    private static async Task<ReproduceResult> RunCoreAsync(ReproduceOptions o, TextWriter progress)
+    {
         var sw = Stopwatch.StartNew();
         var parameters = new List<KeyValuePair<string, string>>(o.Parameters ?? []);
         string? dataFull = null;
@@ -61,8 +67,9 @@ public static class Reproducer
             if (!File.Exists(dataFull)) throw new InputException($"--data {o.DataPath}: file not found ({dataFull})");
         }
         var results = new List<NotebookResult>();
+        var notebooks = Notebooks(o.RepoRoot, o.Only);
         if (o.RenderImages) Figures.ImageRenderer.WarmUp();
-        foreach (var nb in Notebooks(o.RepoRoot, o.Only))
+        foreach (var nb in notebooks)
         {
             var name = Path.GetFileNameWithoutExtension(nb);
             progress.WriteLine($"{name}: running");

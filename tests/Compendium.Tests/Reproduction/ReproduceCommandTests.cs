@@ -51,6 +51,20 @@ public sealed class ReproduceCommandTests(ReproductionFixture fixture)
     }
 
     [Fact]
+    public async Task NoBrowserOutlivesAReproduction()
+    {
+        if (Compendium.Figures.ImageRenderer.IsAvailable)
+        {
+            await Compendium.Figures.ImageRenderer.RenderAsync(Compendium.Figures.Figure.Empty.ToJson(), 100, 100);
+            Assert.True(Compendium.Figures.ImageRenderer.IsRunning);
+        }
+        // Even a reproduction that fails at once stops the browser on its way out.
+        await Assert.ThrowsAsync<InputException>(() => Compendium.Reproduction.Reproducer.RunAsync(
+            new Compendium.Reproduction.ReproduceOptions(fixture.RepoRoot, Temp.Dir(), Only: ["99_missing"]), TextWriter.Null));
+        Assert.False(Compendium.Figures.ImageRenderer.IsRunning);
+    }
+
+    [Fact]
     public void ExecutedNotebooksAreValidNbformat()
     {
         foreach (var n in fixture.Result.Notebooks)

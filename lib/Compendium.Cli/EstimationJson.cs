@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Compendium.Estimation;
+using Compendium.Inference;
+
+namespace Compendium.Cli;
+
+/// <summary>
+/// The machine form shared by every estimation command (<c>--json</c>), so that field names are the
+/// same throughout: <c>coefficients</c> (name, estimate, std_error, t, p, ci_low, ci_high), <c>nobs</c>,
+/// <c>vcov</c>, <c>diagnostics</c> (sample, variance convention, tests as {name, statistic, df1, df2, p, null}).
+/// Numbers are written in the shortest round-trip form, invariantly; NaN and infinities become null.
+/// </summary>
+internal static class EstimationJson
+{
+    /// <summary>An indented JSON object whose members <paramref name="body"/> writes (UTF-8 text left readable: the output goes to a terminal or a file, never into HTML).</summary>
+    public static string Object(Action<Utf8JsonWriter> body)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary><c>formula</c>, <c>coefficients</c>, <c>nobs</c>: the head every estimation result shares.</summary>
+    public static void Head(Utf8JsonWriter w, string formula, IEnumerable<Coefficient> coefficients, int nobs)
+    {
+        w.WriteString("formula", formula);
+        Coefficients(w, "coefficients", coefficients);
+        w.WriteNumber("nobs", nobs);
+    }
+
+    public static void Coefficients(Utf8JsonWriter w, string name, IEnumerable<Coefficient> coefficients)
+    {
+        w.WriteStartArray(name);
+        foreach (var c in coefficients)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c.Name);
+            Num(w, "estimate", c.Estimate); Num(w, "std_error", c.StdError); Num(w, "t", c.T);
+            Num(w, "p", c.P); Num(w, "ci_low", c.CiLow); Num(w, "ci_high", c.CiHigh);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>
+    /// The diagnostics every fixed-effects estimator reports: the variance convention, the sample
+    /// (rows dropped for missing values and as singletons, collinear regressors dropped) and the
+    /// absorbed fixed effects and clusters.
+    /// </summary>
+    public static void SampleAndVariance(Utf8JsonWriter w, VcovEstimate variance, int missing, int singletons,
+        ImmutableArray<string> collinear, ImmutableArray<(string Name, int Levels)> fixedEffects)
+    {
+        w.WriteNumber("t_df", variance.DegreesOfFreedom);
+        w.WriteNumber("vcov_k", variance.ParameterCount);
+        Num(w, "vcov_adjustment", variance.Adjustment);
+        w.WriteString("vcov_note", variance.Description);
+        w.WriteNumber("n_missing", missing);
+        w.WriteNumber("n_singletons", singletons);
+        w.WriteStartArray("collinear_dropped");
+        foreach (var d in collinear) w.WriteStringValue(d);
+        w.WriteEndArray();
+        Levels(w, "fixed_effects", "levels", fixedEffects);
+        Levels(w, "clusters", "groups", variance.Clusters.Select(c => (c.Name, c.Groups)));
+    }
+
+    public static void Test(Utf8JsonWriter w, TestStatistic t)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", t.Name);
+        Num(w, "statistic", t.Statistic); Num(w, "df1", t.Df1); Num(w, "df2", t.Df2); Num(w, "p", t.PValue);
+        w.WriteString("null", t.Null);
+        w.WriteEndObject();
+    }
+
+    public static void Num(Utf8JsonWriter w, string name, double v)
+    {
+        if (double.IsFinite(v)) w.WriteNumber(name, v); else w.WriteNull(name);
+    }
+
+    private static void Levels(Utf8JsonWriter w, string array, string count, IEnumerable<(string Name, int Count)> items)
+    {
+        w.WriteStartArray(array);
+        foreach (var (name, n) in items) { w.WriteStartObject(); w.WriteString("name", name); w.WriteNumber(count, n); w.WriteEndObject(); }
+        w.WriteEndArray();
+    }
+}
