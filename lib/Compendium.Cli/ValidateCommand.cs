@@ -23,7 +23,7 @@ public sealed class ValidateCommand : ICliCommand
         var factsDir = args.Option("facts") ?? StudyFacts.DefaultDataDir();
         args.EnsureAllUsed();
         var facts = StudyFacts.Load(factsDir);
-        var panel = PanelLoader.Load(path, facts.Cities.Select(c => c.Code).ToHashSet());
+        var panel = PanelLoader.Load(path, facts.Cities.Select(c => c.Code).ToHashSet(), facts);
         stdout.WriteLine($"{path}: passes the schema check");
         stdout.Write(panel.Summary.ToString());
         return 0;

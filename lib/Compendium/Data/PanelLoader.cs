@@ -14,8 +14,9 @@ namespace Compendium.Data;
 /// <param name="TreatedCities">Cities with <c>treat</c> = 1 in some year.</param>
 /// <param name="TreatedRows">City-years with <c>treat</c> = 1.</param>
 /// <param name="MissingByColumn">Empty cells per column (only columns with at least one; <c>rel_year</c> of never-treated cities is not counted).</param>
+/// <param name="Derived">Columns the file lacked and the loader computed (<see cref="PanelCompletion"/>).</param>
 public sealed record PanelSummary(int Rows, int Cities, int FirstYear, int LastYear, int TreatedCities, int TreatedRows,
-    ImmutableSortedDictionary<string, int> MissingByColumn)
+    ImmutableSortedDictionary<string, int> MissingByColumn, ImmutableArray<string> Derived)
 {
     public int Years => LastYear - FirstYear + 1;
 
@@ -25,6 +26,9 @@ public sealed record PanelSummary(int Rows, int Cities, int FirstYear, int LastY
         sb.Append(CultureInfo.InvariantCulture, $"rows: {Rows}\ncities: {Cities}\nyears: {FirstYear}–{LastYear} ({Years})\n");
         sb.Append(CultureInfo.InvariantCulture, $"treated cities: {TreatedCities}\ntreated city-years: {TreatedRows}\n");
         sb.Append("missing values: ").Append(MissingByColumn.Count == 0 ? "none" : string.Join(", ", MissingByColumn.Select(kv => $"{kv.Key} {kv.Value}"))).Append('\n');
+        if (!Derived.IsDefaultOrEmpty)
+            sb.Append("derived (absent from the file; from city facts, the pilot-zone calendar under the default timing, the entropy index of the 14 indicators, tel1984 × national internet users): ")
+              .Append(string.Join(", ", Derived)).Append('\n');
         return sb.ToString();
     }
 }
@@ -51,7 +55,8 @@ public static class PanelLoader
     /// <summary>Load and validate a panel file.</summary>
     /// <param name="path">A .csv or .xlsx file.</param>
     /// <param name="knownCityCodes">The study's city codes (from data/cities.csv); codes outside it are errors. Null skips the check.</param>
-    public static Panel Load(string path, IReadOnlySet<int>? knownCityCodes = null)
+    /// <param name="facts">Facts for deriving columns the file lacks (<see cref="PanelCompletion"/>); null loads the repository's data/ when needed.</param>
+    public static Panel Load(string path, IReadOnlySet<int>? knownCityCodes = null, StudyFacts? facts = null)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: file not found.");
         var (header, rows) = Path.GetExtension(path).ToLowerInvariant() switch
@@ -61,13 +66,13 @@ public static class PanelLoader
             var e => throw new InputException($"{path}: unsupported file type '{e}'; give a .csv or .xlsx file."),
         };
         // Spreadsheet users think in rows, CSV users in lines; both are the 1-based number the file shows.
-        return Validate(path, header, rows, knownCityCodes, Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "row" : "line");
+        return Validate(path, header, rows, knownCityCodes, facts, Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "row" : "line");
     }
 
     /// <summary>One data row of the raw file: its 1-based line (or spreadsheet row) number and its cells as text.</summary>
     internal readonly record struct RawRow(int Line, string?[] Cells);
 
-    internal static Panel Validate(string file, IReadOnlyList<string> header, IReadOnlyList<RawRow> rows, IReadOnlySet<int>? knownCityCodes, string line = "line")
+    internal static Panel Validate(string file, IReadOnlyList<string> header, IReadOnlyList<RawRow> rows, IReadOnlySet<int>? knownCityCodes, StudyFacts? facts = null, string line = "line")
     {
         var problems = new Problems();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -111,6 +116,21 @@ public static class PanelLoader
             if (schema is { MayBeEmpty: false } && empty > 0) missing[name] = empty;
         }
 
+        var derived = ImmutableArray<string>.Empty;
+        var derivable = PanelCompletion.Missing(table.ColumnNames);
+        if (!derivable.IsEmpty)
+        {
+            // Derived columns are computed from the file's own columns and the facts, so those must be
+            // clean first; otherwise report what blocks the derivation, with the rest of the problems.
+            facts ??= StudyFacts.Load(StudyFacts.DefaultDataDir());
+            foreach (var (col, n) in missing) problems.Add("missing values", $"column '{col}': {n} missing value(s)");
+            AddUnknownCodes(problems, table.Numeric(PanelSchema.CityCode), facts.Cities.Select(c => c.Code).ToHashSet(), rows, line);
+            if (problems.Any)
+                problems.Add("columns not derived", $"{string.Join(", ", derivable.Select(v => v.Name))} (absent from the file) can be computed only once the problems above are fixed");
+            problems.ThrowIfAny(file);
+            (table, derived) = PanelCompletion.Complete(table, facts);
+        }
+
         var codes = table.Numeric(PanelSchema.CityCode);
         var years = table.Numeric(PanelSchema.Year);
         var treat = table.Numeric(PanelSchema.Treat);
@@ -144,11 +164,7 @@ public static class PanelLoader
             else seen[(codes[i], years[i])] = i;
         }
 
-        if (knownCityCodes is not null)
-        {
-            foreach (var g in Enumerable.Range(0, rows.Count).Where(i => !double.IsNaN(codes[i]) && !knownCityCodes.Contains((int)codes[i])).GroupBy(i => codes[i]))
-                problems.Add("unknown city code", $"city_code {g.Key.ToString(CultureInfo.InvariantCulture)} ({line} {rows[g.First()].Line}, {g.Count()} row(s)) is not in the city list");
-        }
+        if (knownCityCodes is not null) AddUnknownCodes(problems, codes, knownCityCodes, rows, line);
 
         var validYears = years.Where(double.IsFinite).ToArray();
         int y0 = validYears.Length > 0 ? (int)validYears.Min() : 0, y1 = validYears.Length > 0 ? (int)validYears.Max() : 0;
@@ -165,8 +181,14 @@ public static class PanelLoader
 
         var treatedCities = Enumerable.Range(0, rows.Count).Where(i => treat[i] == 1).Select(i => codes[i]).Distinct().Count();
         var summary = new PanelSummary(rows.Count, cityYears.Count, y0, y1, treatedCities, treat.Count(t => t == 1),
-            missing.ToImmutableSortedDictionary(StringComparer.Ordinal));
+            missing.ToImmutableSortedDictionary(StringComparer.Ordinal), derived);
         return new Panel(table, summary);
+    }
+
+    private static void AddUnknownCodes(Problems problems, double[] codes, IReadOnlySet<int> known, IReadOnlyList<RawRow> rows, string line)
+    {
+        foreach (var g in Enumerable.Range(0, rows.Count).Where(i => !double.IsNaN(codes[i]) && !known.Contains((int)codes[i])).GroupBy(i => codes[i]))
+            problems.Add("unknown city code", $"city_code {g.Key.ToString(CultureInfo.InvariantCulture)} ({line} {rows[g.First()].Line}, {g.Count()} row(s)) is not in the city list");
     }
 
     private static string? Clean(string? s)
@@ -231,6 +253,8 @@ public static class PanelLoader
             if (items.Count < MaxListed) items.Add(item);
             _kinds[k] = (name, items, n + 1);
         }
+
+        public bool Any => _kinds.Count > 0;
 
         public void ThrowIfAny(string file)
         {

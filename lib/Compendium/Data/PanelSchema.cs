@@ -22,7 +22,24 @@ public enum VariableKind
 /// <param name="StudySource">Where the study took it from (licensed sources or facts).</param>
 /// <param name="OurSource">Where this compendium's synthetic panel takes it from.</param>
 /// <param name="MayBeEmpty">Empty cells are part of the coding (e.g. <c>rel_year</c> for never-treated cities), not missing data.</param>
-public sealed record PanelVariable(string Name, VariableKind Kind, string Unit, string Label, string StudySource, string OurSource, bool MayBeEmpty = false);
+/// <param name="DerivedFrom">Where the loader takes the column from when a file lacks it (<see cref="PanelCompletion"/>); None = the file must hold it.</param>
+public sealed record PanelVariable(string Name, VariableKind Kind, string Unit, string Label, string StudySource, string OurSource,
+    bool MayBeEmpty = false, Derivation DerivedFrom = Derivation.None);
+
+/// <summary>What a column that a panel file may omit is computed from.</summary>
+public enum Derivation
+{
+    /// <summary>Data: the file must hold it.</summary>
+    None,
+    /// <summary>The city facts (data/cities.csv), by <c>city_code</c>.</summary>
+    Facts,
+    /// <summary>The pilot-zone calendar under the default timing coding.</summary>
+    Calendar,
+    /// <summary>The entropy-weighted index of the 14 indicators (pooled weights).</summary>
+    Index,
+    /// <summary><c>tel1984</c> × the previous year's national internet users (data/national.csv).</summary>
+    Instrument,
+}
 
 /// <summary>
 /// The study's panel schema: one row per city-year, these columns (extra columns are allowed and kept).
@@ -40,29 +57,32 @@ public static class PanelSchema
     /// <summary>Every column, in file order.</summary>
     public static ImmutableArray<PanelVariable> Variables { get; } = Build();
 
-    /// <summary>Columns a panel file must hold.</summary>
-    public static ImmutableArray<string> RequiredColumns { get; } = Variables.Select(v => v.Name).ToImmutableArray();
+    /// <summary>Every column name, in file order (what the simulator writes).</summary>
+    public static ImmutableArray<string> Columns { get; } = Variables.Select(v => v.Name).ToImmutableArray();
+
+    /// <summary>Columns a panel file must hold; the others are derived from public facts and the indicators when absent.</summary>
+    public static ImmutableArray<string> RequiredColumns { get; } = Variables.Where(v => v.DerivedFrom == Derivation.None).Select(v => v.Name).ToImmutableArray();
 
     /// <summary>Control variables of the baseline specification, in the paper's order.</summary>
     public static ImmutableArray<string> Controls { get; } = ["econ_density", "infrastructure", "gov_intervention", "fdi", "avg_wage"];
 
     public static PanelVariable Get(string name) =>
-        Variables.FirstOrDefault(v => v.Name == name) ?? throw new InputException($"'{name}' is not a panel column. Columns: {string.Join(", ", RequiredColumns)}.");
+        Variables.FirstOrDefault(v => v.Name == name) ?? throw new InputException($"'{name}' is not a panel column. Columns: {string.Join(", ", Columns)}.");
 
     private static ImmutableArray<PanelVariable> Build()
     {
         var v = ImmutableArray.CreateBuilder<PanelVariable>();
         v.Add(new(CityCode, VariableKind.Integer, "6-digit administrative code", "City", "administrative division codes", Fact));
-        v.Add(new("city", VariableKind.Text, "English name", "City name", "—", Fact));
-        v.Add(new("province", VariableKind.Text, "English name", "Province", "—", Fact));
+        v.Add(new("city", VariableKind.Text, "English name", "City name", "—", Fact, DerivedFrom: Derivation.Facts));
+        v.Add(new("province", VariableKind.Text, "English name", "Province", "—", Fact, DerivedFrom: Derivation.Facts));
         v.Add(new(Year, VariableKind.Integer, "calendar year", "Year", "—", "2012–2023"));
-        v.Add(new(Pilot, VariableKind.Integer, "0/1", "City belongs to a big data comprehensive pilot zone", "State Council / NDRC approvals", "fact (data/pilot_zones.csv)"));
-        v.Add(new(PolicyYear, VariableKind.Integer, "year; 0 = never treated", "First treated year under the timing coding", "approval dates", "fact (timing coding)"));
-        v.Add(new(Treat, VariableKind.Integer, "0/1", "pilot × (year ≥ policy_year)", "approval dates", "fact (timing coding)"));
-        v.Add(new(RelYear, VariableKind.Integer, "years; empty for never-treated", "year − policy_year", "—", "fact (timing coding)", MayBeEmpty: true));
-        v.Add(new(ResilienceIndicators.IndexColumn, VariableKind.Numeric, "index in [0, 1]", "Urban economic resilience (entropy-weighted, pooled weights)", "computed from the 14 indicators", "computed from the simulated indicators"));
+        v.Add(new(Pilot, VariableKind.Integer, "0/1", "City belongs to a big data comprehensive pilot zone", "State Council / NDRC approvals", "fact (data/pilot_zones.csv)", DerivedFrom: Derivation.Calendar));
+        v.Add(new(PolicyYear, VariableKind.Integer, "year; 0 = never treated", "First treated year under the timing coding", "approval dates", "fact (timing coding)", DerivedFrom: Derivation.Calendar));
+        v.Add(new(Treat, VariableKind.Integer, "0/1", "pilot × (year ≥ policy_year)", "approval dates", "fact (timing coding)", DerivedFrom: Derivation.Calendar));
+        v.Add(new(RelYear, VariableKind.Integer, "years; empty for never-treated", "year − policy_year", "—", "fact (timing coding)", MayBeEmpty: true, DerivedFrom: Derivation.Calendar));
+        v.Add(new(ResilienceIndicators.IndexColumn, VariableKind.Numeric, "index in [0, 1]", "Urban economic resilience (entropy-weighted, pooled weights)", "computed from the 14 indicators", "computed from the simulated indicators", DerivedFrom: Derivation.Index));
         foreach (var d in Enum.GetValues<Dimension>())
-            v.Add(new(ResilienceIndicators.SubIndexColumn(d), VariableKind.Numeric, "index in [0, 1]", $"{d} sub-index", "computed", "computed from the simulated indicators"));
+            v.Add(new(ResilienceIndicators.SubIndexColumn(d), VariableKind.Numeric, "index in [0, 1]", $"{d} sub-index", "computed", "computed from the simulated indicators", DerivedFrom: Derivation.Index));
         foreach (var ind in ResilienceIndicators.All)
             v.Add(new(ind.Name, VariableKind.Numeric, ind.Unit, $"{ind.Label} ({ind.Dimension}, {(ind.Direction == Direction.Positive ? "+" : "−")})", Yb, Sim));
         v.Add(new("econ_density", VariableKind.Numeric, "100 million yuan GDP per km²", "Economic density", Yb, Sim));
@@ -75,11 +95,11 @@ public static class PanelSchema
         v.Add(new("ip_protection", VariableKind.Numeric, "index in [0, 1]", "Intellectual-property protection", "IP court cases / protection index (Wind)", Sim));
         v.Add(new("policy_capacity", VariableKind.Numeric, "index in [0, 1]", "Policy-implementation capacity of the city government", "government-efficiency index (EPS)", Sim));
         v.Add(new("tel1984", VariableKind.Numeric, "fixed telephones per 100 people, 1984", "Historical telephone density", "1985 city statistical yearbooks", Sim));
-        v.Add(new("iv_tel_internet", VariableKind.Numeric, "tel1984 × national internet users of year − 1 (100 million)", "Instrument", "yearbooks × CNNIC", "simulated tel1984 × fact (data/national.csv)"));
-        v.Add(new("size_class", VariableKind.Text, "2014 State Council class", "Urban size class (2020 census)", "2020 census", Fact));
-        v.Add(new("region", VariableKind.Text, "East/Central/West/Northeast", "Region", "NBS division", Fact));
-        v.Add(new("latitude", VariableKind.Numeric, "degrees N", "Latitude of the city seat", "—", Fact));
-        v.Add(new("longitude", VariableKind.Numeric, "degrees E", "Longitude of the city seat", "—", Fact));
+        v.Add(new("iv_tel_internet", VariableKind.Numeric, "tel1984 × national internet users of year − 1 (100 million)", "Instrument", "yearbooks × CNNIC", "simulated tel1984 × fact (data/national.csv)", DerivedFrom: Derivation.Instrument));
+        v.Add(new("size_class", VariableKind.Text, "2014 State Council class", "Urban size class (2020 census)", "2020 census", Fact, DerivedFrom: Derivation.Facts));
+        v.Add(new("region", VariableKind.Text, "East/Central/West/Northeast", "Region", "NBS division", Fact, DerivedFrom: Derivation.Facts));
+        v.Add(new("latitude", VariableKind.Numeric, "degrees N", "Latitude of the city seat", "—", Fact, DerivedFrom: Derivation.Facts));
+        v.Add(new("longitude", VariableKind.Numeric, "degrees E", "Longitude of the city seat", "—", Fact, DerivedFrom: Derivation.Facts));
         return v.ToImmutable();
     }
 }
