@@ -155,6 +155,21 @@ public static class PanelLoader
                     problems.Add("not 0/1", $"{file}: {line} {rows[i].Line}, column '{col}': {v.ToString(CultureInfo.InvariantCulture)} (expected 0 or 1)");
         }
 
+        // The four treatment columns encode one thing; if they disagree, some estimator would silently use the wrong one.
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (new[] { pilot[i], policyYear[i], treat[i], years[i] }.Any(double.IsNaN)) continue;
+            string? conflict = pilot[i] == 0
+                ? policyYear[i] != 0 ? "policy_year must be 0 for a city outside the pilot zones (pilot = 0)"
+                : treat[i] != 0 ? "treat must be 0 for a city outside the pilot zones (pilot = 0)"
+                : !double.IsNaN(relYear[i]) ? "rel_year must be empty for a city outside the pilot zones (pilot = 0)" : null
+                : policyYear[i] <= 0 ? "policy_year must be the first treated year for a pilot city (pilot = 1)"
+                : treat[i] != (years[i] >= policyYear[i] ? 1 : 0) ? $"treat must be 1 exactly from policy_year {policyYear[i].ToString(CultureInfo.InvariantCulture)} on"
+                : relYear[i] != years[i] - policyYear[i] ? "rel_year must equal year − policy_year" : null;
+            if (conflict is not null)
+                problems.Add("inconsistent treatment coding", $"{file}: {line} {rows[i].Line}: {conflict}");
+        }
+
         var seen = new Dictionary<(double, double), int>();
         for (int i = 0; i < rows.Count; i++)
         {

@@ -114,6 +114,7 @@ public sealed class DemeanedDesign
         var sol = OlsSolver.Solve(_x, _y, _rawNorms);
         var kept = sol.Kept.Select(j => _x[j]).ToArray();
         var ctx = new VcovContext(Nobs, kept, sol.Residuals, sol.Bread, _frame.FixedEffects, ClusterFactor);
+        ctx.EnsureResidualDegreesOfFreedom(_frame.Formula.Text);
         var v = vcov.Compute(ctx);
         int kfull = ctx.ParameterCount(SmallSampleConvention.Fixest, []);
         double rss = Demeaner.Dot(sol.Residuals, sol.Residuals);

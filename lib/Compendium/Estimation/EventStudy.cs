@@ -33,11 +33,17 @@ public sealed record EventTimeEstimate(int EventTime, string Label, double Estim
 /// </summary>
 public static class EventStudy
 {
-    /// <summary>From a relative-time column (missing for never-treated units).</summary>
+    /// <summary>
+    /// From a relative-time column (missing for never-treated units). The first fixed effect names the
+    /// unit: a unit with relative time in some rows and none in others is an <see cref="InputException"/>,
+    /// because its gap rows would silently become controls.
+    /// </summary>
     public static EventStudyResult Fit(ColumnTable data, string outcome, string relativeTime, IReadOnlyList<string> fixedEffects,
         Vcov vcov, EventStudyOptions? options = null)
     {
         options ??= EventStudyOptions.Default;
+        if (fixedEffects.Count > 0 && data.HasColumn(relativeTime) && data.HasColumn(fixedEffects[0]))
+            CheckMissingOnlyForNeverTreated(data, relativeTime, fixedEffects[0]);
         var formula = BuildFormula(outcome, relativeTime, fixedEffects, options);
         var result = Feols.Fit(data, formula, vcov, new FeolsOptions(options.Weights));
         return EventStudyResult.From(result, relativeTime, options);
@@ -56,6 +62,24 @@ public static class EventStudy
         for (int i = 0; i < rel.Length; i++)
             rel[i] = double.IsNaN(c[i]) || c[i] == 0 || double.IsNaN(t[i]) ? double.NaN : t[i] - c[i];
         return Fit(data.With("event_time", rel), outcome, "event_time", fixedEffects, vcov, options);
+    }
+
+    private static void CheckMissingOnlyForNeverTreated(ColumnTable data, string rel, string unit)
+    {
+        var r = data.Numeric(rel);
+        var u = data.Text(unit);
+        var firstMissing = new Dictionary<string, int>(StringComparer.Ordinal);
+        var hasValue = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < r.Length; i++)
+        {
+            if (u[i] is not { } id) continue;
+            if (double.IsNaN(r[i])) firstMissing.TryAdd(id, i);
+            else hasValue.Add(id);
+        }
+        var bad = firstMissing.Where(kv => hasValue.Contains(kv.Key)).OrderBy(kv => kv.Value).ToList();
+        if (bad.Count > 0)
+            throw new InputException($"{data.Source}: '{rel}' is missing in row {bad[0].Value + 1} of {unit} {bad[0].Key}, which has event times in other rows " +
+                $"({bad.Count} such unit(s)). A missing event time marks a never-treated unit (every dummy zero); in a treated unit it would silently make the row a control. Fill the gap or drop those rows.");
     }
 
     internal static string BuildFormula(string outcome, string rel, IReadOnlyList<string> fes, EventStudyOptions o)

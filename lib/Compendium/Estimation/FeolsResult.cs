@@ -85,7 +85,12 @@ public sealed record FeolsResult(
         return m;
     }
 
-    /// <summary>Joint Wald test that the named coefficients are all zero (e.g. the pre-treatment leads of an event study), F form on F(q, n − K) as fixest's <c>wald()</c>.</summary>
+    /// <summary>
+    /// Joint Wald test that the named coefficients are all zero (e.g. the pre-treatment leads of an event
+    /// study): F = β̂_R'(V̂_R)⁻¹β̂_R / q with the model's variance V̂, referred to F(q, n − K) as fixest's
+    /// <c>wald()</c> does, also under clustering (Stata's <c>test</c> after clustered estimation uses
+    /// F(q, G − 1), which is more conservative when G is small). The degrees of freedom are printed with the statistic.
+    /// </summary>
     public TestStatistic Wald(params string[] names)
     {
         if (names.Length == 0) throw new ArgumentException("name at least one coefficient");

@@ -202,6 +202,7 @@ public static class Iv2sls
             for (int i = 0; i < n; i++) u[i] -= b * c[i];
         }
         var ctx = new VcovContext(n, xHat, u, second.Bread, d.FixedEffects, d.ClusterFactor);
+        ctx.EnsureResidualDegreesOfFreedom(d.Formula);
         var v = vcov.Compute(ctx);
         var names = x1Names.Concat(d.EndogNames).ToArray();
         var coefficients = CoefficientsOf(names, second.Beta, v);

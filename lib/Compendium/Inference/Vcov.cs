@@ -44,6 +44,17 @@ public sealed class VcovContext
     internal Func<string, Factor> ClusterFactor { get; }
     public int K => Regressors.Count;
 
+    /// <summary>
+    /// Fail with a clear message when the sample cannot identify the residual variance:
+    /// n − K &lt; 1 with K = regressors + fixed-effect levels − (Q − 1). Every variance estimator divides by n − K.
+    /// </summary>
+    internal void EnsureResidualDegreesOfFreedom(string formula)
+    {
+        int k = ParameterCount(SmallSampleConvention.Fixest, []);
+        if (Nobs - k < 1)
+            throw new InputException($"'{formula}': {Nobs} observation(s) but {k} parameter(s) including fixed effects; no residual degrees of freedom are left to estimate the variance.");
+    }
+
     /// <summary>Number of estimated parameters K for the small-sample factor (see <see cref="SmallSampleConvention"/>).</summary>
     internal int ParameterCount(SmallSampleConvention convention, IReadOnlyList<Factor> clusters)
     {
