@@ -71,6 +71,22 @@ public sealed class Factor
         return new Factor(name, codes, distinct.Length);
     }
 
+    /// <summary>
+    /// The non-empty subsets of <paramref name="factors"/> as combined factors with the inclusion–exclusion
+    /// sign (+1 for odd, −1 for even subsets): the terms of the multiway cluster-robust meat
+    /// Σ_S (−1)^{|S|+1} M(∩S) (Cameron, Gelbach and Miller 2011). One factor gives itself with +1.
+    /// </summary>
+    internal static IEnumerable<(Factor Factor, int Sign)> InclusionExclusion(IReadOnlyList<Factor> factors)
+    {
+        int m = factors.Count;
+        for (int mask = 1; mask < 1 << m; mask++)
+        {
+            var members = Enumerable.Range(0, m).Where(j => (mask >> j & 1) == 1).Select(j => factors[j]).ToArray();
+            yield return (members.Length == 1 ? members[0] : Combine(string.Join("^", members.Select(z => z.Name)), members),
+                members.Length % 2 == 1 ? 1 : -1);
+        }
+    }
+
     /// <summary>The factor whose levels are the observed combinations of <paramref name="parts"/> (<c>a^b</c>).</summary>
     internal static Factor Combine(string name, IReadOnlyList<Factor> parts)
     {

@@ -6,7 +6,25 @@ using Compendium.Tables;
 namespace Compendium.Estimation;
 
 /// <summary>One estimated coefficient with its inference (t test and 95% interval on t(df)).</summary>
-public sealed record Coefficient(string Name, double Estimate, double StdError, double T, double P, double CiLow, double CiHigh);
+public sealed record Coefficient(string Name, double Estimate, double StdError, double T, double P, double CiLow, double CiHigh)
+{
+    /// <summary>
+    /// The coefficients β̂ with SE = √V̂_jj, t = β̂/SE, two-sided p and 95% interval β̂ ± t_{0.975}(df)·SE on
+    /// the variance's degrees of freedom (t(G − 1) when clustered, t(n − K) otherwise): one rule for every estimator.
+    /// </summary>
+    public static ImmutableArray<Coefficient> FromEstimates(IReadOnlyList<string> names, IReadOnlyList<double> beta, VcovEstimate v)
+    {
+        int k = names.Count;
+        double q = Distributions.TQuantile(0.975, v.DegreesOfFreedom);
+        var coefs = ImmutableArray.CreateBuilder<Coefficient>(k);
+        for (int j = 0; j < k; j++)
+        {
+            double se = Math.Sqrt(v.Matrix[j * k + j]), t = beta[j] / se;
+            coefs.Add(new Coefficient(names[j], beta[j], se, t, Distributions.TwoSidedT(t, v.DegreesOfFreedom), beta[j] - q * se, beta[j] + q * se));
+        }
+        return coefs.MoveToImmutable();
+    }
+}
 
 /// <summary>
 /// The result of <see cref="Feols"/>: immutable, with everything a table, a test or a later
@@ -51,20 +69,13 @@ public sealed record FeolsResult(
         double rss, double tss, double tssWithin, int kFull, string method, bool hasIntercept)
     {
         int k = names.Length;
-        double q = Distributions.TQuantile(0.975, v.DegreesOfFreedom);
-        var coefs = ImmutableArray.CreateBuilder<Coefficient>(k);
-        for (int j = 0; j < k; j++)
-        {
-            double se = Math.Sqrt(v.Matrix[j * k + j]);
-            double t = beta[j] / se;
-            coefs.Add(new Coefficient(names[j], beta[j], se, t, Distributions.TwoSidedT(t, v.DegreesOfFreedom), beta[j] - q * se, beta[j] + q * se));
-        }
+        var coefs = Coefficient.FromEstimates(names, beta, v);
         int df = n - kFull;
         double r2 = 1 - rss / tss;
         int slopes = hasIntercept ? k - 1 : k;
         double f = slopes > 0 ? ((tssWithin - rss) / slopes) / (rss / df) : double.NaN;
         var ftest = new TestStatistic("F (iid)", f, slopes > 0 ? Distributions.UpperF(f, slopes, df) : double.NaN, slopes, df, "all slope coefficients are zero");
-        return new FeolsResult(formula, coefs.MoveToImmutable(), v, vcovName, n, missing, singletons, fes, collinear, rss, r2,
+        return new FeolsResult(formula, coefs, v, vcovName, n, missing, singletons, fes, collinear, rss, r2,
             fes.Length > 0 ? 1 - rss / tssWithin : double.NaN, 1 - (1 - r2) * (n - 1) / df, df, ftest, method);
     }
 

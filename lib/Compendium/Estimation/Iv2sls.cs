@@ -205,7 +205,7 @@ public static class Iv2sls
         ctx.EnsureResidualDegreesOfFreedom(d.Formula);
         var v = vcov.Compute(ctx);
         var names = x1Names.Concat(d.EndogNames).ToArray();
-        var coefficients = CoefficientsOf(names, second.Beta, v);
+        var coefficients = Coefficient.FromEstimates(names, second.Beta, v);
         int kfe = v.ParameterCount - xHat.Length;
 
         // First-stage summaries: instrument coefficients, partial R², partial F under the model's vcov.
@@ -213,7 +213,7 @@ public static class Iv2sls
         for (int j = 0; j < k1; j++)
         {
             var fv = vcov.Compute(new VcovContext(n, zf, first[j].Residuals, first[j].Bread, d.FixedEffects, d.ClusterFactor));
-            var fc = CoefficientsOf(x1Names.Concat(d.InstNames).ToArray(), first[j].Beta, fv);
+            var fc = Coefficient.FromEstimates(x1Names.Concat(d.InstNames).ToArray(), first[j].Beta, fv);
             var wald = WaldOnBlock(first[j].Beta, fv, x1.Length, l1, $"coefficients of {string.Join(", ", d.InstNames)} are zero in the first stage of {d.EndogNames[j]}");
             double rssFull = Demeaner.Dot(first[j].Residuals, first[j].Residuals);
             var restricted = x1.Length > 0 ? OlsSolver.Solve(x1, d.Endog[j], x1Norms).Residuals : d.Endog[j];
@@ -310,13 +310,7 @@ public static class Iv2sls
     {
         if (vcov.Variables.Length == 0) return (null, 0);
         var factors = vcov.Variables.Select(d.ClusterFactor).ToArray();
-        var list = new List<(int[], int, int)>();
-        for (int mask = 1; mask < 1 << factors.Length; mask++)
-        {
-            var members = Enumerable.Range(0, factors.Length).Where(j => (mask >> j & 1) == 1).Select(j => factors[j]).ToArray();
-            var f = members.Length == 1 ? members[0] : Factor.Combine(string.Join("^", members.Select(z => z.Name)), members);
-            list.Add((f.Codes, f.Levels, members.Length % 2 == 1 ? 1 : -1));
-        }
+        var list = Factor.InclusionExclusion(factors).Select(t => (t.Factor.Codes, t.Factor.Levels, t.Sign)).ToList();
         return (list, factors.Min(f => f.Levels));
     }
 
@@ -326,16 +320,5 @@ public static class Iv2sls
         var r = new double[count, beta.Length];
         for (int a = 0; a < count; a++) r[a, start + a] = 1;
         return WaldTest.F(beta, v.Matrix, r, null, v.DegreesOfFreedom, nullText);
-    }
-
-    private static ImmutableArray<Coefficient> CoefficientsOf(string[] names, double[] beta, VcovEstimate v)
-    {
-        int k = names.Length;
-        double q = Distributions.TQuantile(0.975, v.DegreesOfFreedom);
-        return names.Select((nm, j) =>
-        {
-            double se = Math.Sqrt(v.Matrix[j * k + j]), t = beta[j] / se;
-            return new Coefficient(nm, beta[j], se, t, Distributions.TwoSidedT(t, v.DegreesOfFreedom), beta[j] - q * se, beta[j] + q * se);
-        }).ToImmutableArray();
     }
 }

@@ -203,11 +203,8 @@ internal sealed class ClusterVcov(ImmutableArray<string> variables, SmallSampleC
         var meat = new double[k * k];
         // Inclusion–exclusion over the non-empty subsets of the cluster variables (CGM 2011).
         int m = factors.Length;
-        for (int mask = 1; mask < 1 << m; mask++)
+        foreach (var (f, sign) in Factor.InclusionExclusion(factors))
         {
-            var members = Enumerable.Range(0, m).Where(j => (mask >> j & 1) == 1).Select(j => factors[j]).ToArray();
-            var f = members.Length == 1 ? members[0] : Factor.Combine(string.Join("^", members.Select(z => z.Name)), members);
-            double sign = members.Length % 2 == 1 ? 1 : -1;
             var part = ClusterMeat(f, ctx.Regressors, ctx.Residuals, k);
             for (int i = 0; i < meat.Length; i++) meat[i] += sign * part[i];
         }
