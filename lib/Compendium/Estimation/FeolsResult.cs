@@ -84,7 +84,7 @@ public sealed record FeolsResult(
         ?? throw new InputException($"no coefficient '{name}' in '{Formula}'" + (CollinearDropped.Contains(name) ? " (it was dropped as collinear)" : "") +
                                     $"; coefficients: {string.Join(", ", Coefficients.Select(c => c.Name))}");
 
-    /// <summary>Number of clusters of the (first) cluster variable, or null when not clustered.</summary>
+    /// <summary>The smallest number of clusters over the cluster variables (the G of the small-sample factor and of t(G − 1)), or null when not clustered; <see cref="VcovEstimate.Clusters"/> lists each.</summary>
     public int? Clusters => Variance.Clusters.Length > 0 ? Variance.Clusters.Min(c => c.Groups) : null;
 
     /// <summary>The variance matrix as a k×k array (a copy).</summary>

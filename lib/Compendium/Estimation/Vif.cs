@@ -105,7 +105,7 @@ public sealed record VifResult(ImmutableArray<VifEntry> Entries, int NObs, Immut
 
     /// <summary>The VIF of <paramref name="name"/>.</summary>
     public double this[string name] => (Entries.FirstOrDefault(e => e.Name == name)
-        ?? throw new KeyNotFoundException($"no VIF for '{name}'")).Vif;
+        ?? throw new InputException($"no VIF for '{name}'; variables: {string.Join(", ", Entries.Select(e => e.Name))}")).Vif;
 
     /// <summary>Rows: variable, VIF, 1/VIF; then the mean and maximum.</summary>
     public IEnumerable<TableRow> ToRows()
