@@ -38,10 +38,11 @@ public static class FigureExport
         annotations.Add(new JsonObject
         {
             ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = 0,
-            ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -30, ["font"] = new JsonObject { ["size"] = 11, ["color"] = "rgb(120,120,120)" },
+            ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -64, ["font"] = new JsonObject { ["size"] = 11, ["color"] = "rgb(120,120,120)" },
         });
         var margin = layout["margin"] as JsonObject ?? (JsonObject)(layout["margin"] = new JsonObject());
-        margin["b"] = Math.Max(margin["b"]?.GetValue<double>() ?? 0, 70);
+        // Below the x-axis title (≈ 40 px under the plot area), with room for one line of text.
+        margin["b"] = Math.Max(margin["b"]?.GetValue<double>() ?? 0, 100);
         return Canonical(fig.ToJsonString());
     }
 
