@@ -8,6 +8,7 @@ namespace Compendium.Cli;
 /// </summary>
 public interface ICliCommand
 {
+    /// <summary>The sub-command word (<c>compendium NAME ...</c>); unique across commands.</summary>
     string Name { get; }
     /// <summary>One line for <c>compendium help</c>.</summary>
     string Summary { get; }
@@ -30,6 +31,7 @@ public sealed class CliArgs
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    /// <summary>Arguments that are not options, in command-line order (a bare <c>--</c> is kept here too).</summary>
     public IReadOnlyList<string> Positional { get; }
 
     /// <param name="args">The arguments after the command name.</param>
@@ -59,8 +61,10 @@ public sealed class CliArgs
         Positional = positional;
     }
 
+    /// <summary>True if the valueless option <c>--name</c> was given; marks it as used.</summary>
     public bool Flag(string name) { _used.Add(name); return _flags.Contains(name); }
 
+    /// <summary>The value of <c>--name</c>, or null if absent; marks it as used. Throws <see cref="UsageException"/> if it was given more than once.</summary>
     public string? Option(string name)
     {
         _used.Add(name);
@@ -69,14 +73,17 @@ public sealed class CliArgs
         return list[0];
     }
 
+    /// <summary>The value of <c>--name</c>; throws <see cref="UsageException"/> if it is absent or repeated.</summary>
     public string Required(string name) => Option(name) ?? throw new UsageException($"option --{name} is required");
 
+    /// <summary>Every value of a repeatable option <c>--name</c>, in order (empty if absent); marks it as used.</summary>
     public IReadOnlyList<string> All(string name)
     {
         _used.Add(name);
         return _options.TryGetValue(name, out var list) ? list : [];
     }
 
+    /// <summary>The value of <c>--name</c> parsed as an invariant-culture integer, or <paramref name="fallback"/> if absent; throws <see cref="UsageException"/> if it is not an integer.</summary>
     public int Int(string name, int fallback)
     {
         var s = Option(name);

@@ -12,8 +12,11 @@ namespace Compendium.Cli;
 /// </summary>
 public sealed class FitCommand : ICliCommand, IHasFlags
 {
+    /// <inheritdoc/>
     public string Name => "fit";
+    /// <inheritdoc/>
     public string Summary => "fixed-effects OLS on a CSV file: a regression table, or JSON";
+    /// <inheritdoc/>
     public string Usage => """
         usage: compendium fit --data FILE.csv --formula "y ~ x1 + x2 | fe1 + fe2" [--vcov iid|hetero|cluster:VAR|cluster:VAR1+VAR2]
                               [--weights COLUMN] [--keep-singletons] [--json]
@@ -22,8 +25,10 @@ public sealed class FitCommand : ICliCommand, IHasFlags
           --vcov      variance estimator (default iid); small-sample corrections follow fixest's defaults
           --json      print JSON instead of a table
         """;
+    /// <inheritdoc/>
     public IReadOnlyList<string> Flags => ["json", "keep-singletons"];
 
+    /// <inheritdoc/>
     public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
     {
         var dataPath = args.Required("data");

@@ -13,16 +13,21 @@ namespace Compendium.Cli;
 /// </summary>
 public sealed class IvCommand : ICliCommand, IHasFlags
 {
+    /// <inheritdoc/>
     public string Name => "iv";
+    /// <inheritdoc/>
     public string Summary => "2SLS with fixed effects, first stages and weak-instrument diagnostics (KP, CD, AR, Stock–Yogo)";
+    /// <inheritdoc/>
     public string Usage => """
         usage: compendium iv --data FILE.csv --formula "y ~ x | fe1 + fe2 | d ~ z1 + z2" [--vcov iid|hetero|cluster:VAR] [--keep-singletons] [--json]
           --formula   fixest-style; the last part 'd1 + d2 ~ z1 + z2 + z3' lists endogenous regressors and excluded instruments
           --vcov      variance estimator (default iid); the same small-sample conventions as 'compendium fit'
           --json      print JSON instead of a table
         """;
+    /// <inheritdoc/>
     public IReadOnlyList<string> Flags => ["json", "keep-singletons"];
 
+    /// <inheritdoc/>
     public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
     {
         var dataPath = args.Required("data");

@@ -9,6 +9,7 @@ namespace Compendium.Cli;
 /// </summary>
 public static class Program
 {
+    /// <summary>Process entry point: <see cref="Run"/> on the console streams; returns the exit code.</summary>
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Run a command line in-process (tests call this directly).</summary>
@@ -61,5 +62,6 @@ public static class Program
 /// <summary>A command's options that take no value (e.g. <c>--json</c>).</summary>
 public interface IHasFlags
 {
+    /// <summary>Names (without <c>--</c>) of the options that take no value; <c>help</c> is always one.</summary>
     IReadOnlyList<string> Flags { get; }
 }

@@ -6,8 +6,11 @@ namespace Compendium.Cli;
 /// <summary><c>compendium reproduce</c>: rerun the notebooks and rewrite output/.</summary>
 public sealed class ReproduceCommand : ICliCommand, IHasFlags
 {
+    /// <inheritdoc/>
     public string Name => "reproduce";
+    /// <inheritdoc/>
     public string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, site, manifest)";
+    /// <inheritdoc/>
     public string Usage => """
         usage: compendium reproduce [--only NAME]... [--data PATH] [--param name=value]... [--out DIR] [--no-images]
 
@@ -23,8 +26,10 @@ public sealed class ReproduceCommand : ICliCommand, IHasFlags
           --out DIR          write here instead of <root>/output
           --no-images        skip SVG/PNG figures (no Chromium needed)
         """;
+    /// <inheritdoc/>
     public IReadOnlyList<string> Flags => ["no-images"];
 
+    /// <inheritdoc/>
     public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
     {
         var only = args.All("only");

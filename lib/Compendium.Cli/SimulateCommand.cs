@@ -7,8 +7,11 @@ namespace Compendium.Cli;
 /// <summary><c>compendium simulate</c>: write the synthetic panel, its potential outcomes and truth.</summary>
 public sealed class SimulateCommand : ICliCommand
 {
+    /// <inheritdoc/>
     public string Name => "simulate";
+    /// <inheritdoc/>
     public string Summary => "write a synthetic panel with known true effects (panel.csv, potential_outcomes.csv, truth.json)";
+    /// <inheritdoc/>
     public string Usage => """
         usage: compendium simulate [--seed N] [--out DIR] [--timing default|alternative] [--data DIR]
 
@@ -20,6 +23,7 @@ public sealed class SimulateCommand : ICliCommand
         Files are written whole or not at all. The same seed and settings give the same bytes.
         """;
 
+    /// <inheritdoc/>
     public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
     {
         int seed = args.Int("seed", SimulationSettings.DefaultSeed);

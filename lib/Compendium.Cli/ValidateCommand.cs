@@ -5,8 +5,11 @@ namespace Compendium.Cli;
 /// <summary><c>compendium validate</c>: check a panel file against the study's schema and print a summary.</summary>
 public sealed class ValidateCommand : ICliCommand
 {
+    /// <inheritdoc/>
     public string Name => "validate";
+    /// <inheritdoc/>
     public string Summary => "check a panel (.csv or .xlsx) against the study's schema and summarise it";
+    /// <inheritdoc/>
     public string Usage => """
         usage: compendium validate --data PATH [--facts DIR]
 
@@ -17,6 +20,7 @@ public sealed class ValidateCommand : ICliCommand
         city codes, an unbalanced panel, missing values) and exits 1 if there is any.
         """;
 
+    /// <inheritdoc/>
     public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
     {
         var path = args.Required("data");

@@ -8,6 +8,8 @@ namespace Compendium;
 /// </summary>
 public class InputException : Exception
 {
+    /// <summary>An input error with a complete, printable message.</summary>
     public InputException(string message) : base(message) { }
+    /// <summary>An input error with a complete, printable message, wrapping the exception that revealed it.</summary>
     public InputException(string message, Exception inner) : base(message, inner) { }
 }

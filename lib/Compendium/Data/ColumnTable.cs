@@ -18,7 +18,9 @@ public sealed class ColumnTable
     private readonly ImmutableDictionary<string, double[]> _numeric;
     private readonly ImmutableDictionary<string, string?[]> _text;
 
+    /// <summary>Column names in insertion order.</summary>
     public ImmutableArray<string> ColumnNames { get; }
+    /// <summary>Number of rows (every column has this length).</summary>
     public int RowCount { get; }
     /// <summary>Where the data came from (a file path or a description); used in error messages.</summary>
     public string Source { get; }
@@ -29,6 +31,7 @@ public sealed class ColumnTable
         ColumnNames = names; _numeric = numeric; _text = text; RowCount = rows; Source = source;
     }
 
+    /// <summary>A table with no columns and <paramref name="rows"/> rows, to add columns to with <c>With</c>.</summary>
     public static ColumnTable Empty(int rows, string source = "data") =>
         new(ImmutableArray<string>.Empty, ImmutableDictionary<string, double[]>.Empty,
             ImmutableDictionary<string, string?[]>.Empty, rows, source);
@@ -42,7 +45,9 @@ public sealed class ColumnTable
         return t ?? Empty(0, source);
     }
 
+    /// <summary>True if a numeric or text column has this name.</summary>
     public bool HasColumn(string name) => _numeric.ContainsKey(name) || _text.ContainsKey(name);
+    /// <summary>True if the column exists and is numeric.</summary>
     public bool IsNumeric(string name) => _numeric.ContainsKey(name);
 
     /// <summary>A numeric column; a clear error naming the column and listing the available ones otherwise.</summary>
@@ -63,9 +68,11 @@ public sealed class ColumnTable
         throw Missing(name);
     }
 
+    /// <summary>The error for an absent column (not thrown here): names <see cref="Source"/> and lists the columns.</summary>
     public InputException Missing(string name) =>
         new($"{Source}: no column '{name}'. Columns found: {string.Join(", ", ColumnNames)}.");
 
+    /// <summary>A new table with this numeric column added, or replacing a column of that name in place; the length must equal <see cref="RowCount"/>.</summary>
     public ColumnTable With(string name, double[] values)
     {
         CheckLength(name, values.Length);
@@ -73,6 +80,7 @@ public sealed class ColumnTable
         return new(names, _numeric.SetItem(name, values), _text.Remove(name), RowCount, Source);
     }
 
+    /// <summary>A new table with this text column added, or replacing a column of that name in place; the length must equal <see cref="RowCount"/>.</summary>
     public ColumnTable With(string name, string?[] values)
     {
         CheckLength(name, values.Length);
@@ -80,6 +88,7 @@ public sealed class ColumnTable
         return new(names, _numeric.Remove(name), _text.SetItem(name, values), RowCount, Source);
     }
 
+    /// <summary>The same columns with a different <see cref="Source"/> (for error messages).</summary>
     public ColumnTable WithSource(string source) => new(ColumnNames, _numeric, _text, RowCount, source);
 
     /// <summary>The rows where <paramref name="keep"/> is true, in order.</summary>

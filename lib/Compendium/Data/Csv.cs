@@ -141,10 +141,12 @@ public sealed class CsvTable
 
     /// <summary>The file path or description used in error messages.</summary>
     public string Source { get; }
+    /// <summary>Column names from the first line, in file order.</summary>
     public ImmutableArray<string> Header { get; }
     /// <summary>The data rows (header excluded), in file order.</summary>
     public ImmutableArray<CsvRow> Rows { get; private set; }
 
+    /// <summary>True if the header has this column (exact, case-sensitive match).</summary>
     public bool HasColumn(string name) => _index.ContainsKey(name);
 
     /// <summary>Position of a column; an <see cref="InputException"/> listing the header if it is absent.</summary>
@@ -180,13 +182,16 @@ public sealed class CsvRow
         Table = table; Number = number; Line = line; _fields = fields;
     }
 
+    /// <summary>The table this row belongs to.</summary>
     public CsvTable Table { get; }
     /// <summary>1-based data row number (the header is row 0).</summary>
     public int Number { get; }
     /// <summary>1-based line in the file where the record starts.</summary>
     public int Line { get; }
 
+    /// <summary>The raw text of the cell at a 0-based column position.</summary>
     public string this[int column] => _fields[column];
+    /// <summary>The raw text of the cell in a named column; an <see cref="InputException"/> if the column is absent.</summary>
     public string this[string column] => _fields[Table.ColumnIndex(column)];
 
     /// <summary>"file, row r (line l), column 'c'": the prefix of every message about one cell.</summary>
@@ -203,6 +208,7 @@ public sealed class CsvRow
         return s.Trim().Length > 0 ? s : throw Error(column, "a non-empty value");
     }
 
+    /// <summary>An integer (invariant culture, optional leading sign); an <see cref="InputException"/> naming the cell otherwise.</summary>
     public int Int(string column) =>
         int.TryParse(this[column], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) ? v
             : throw Error(column, "an integer");

@@ -18,8 +18,10 @@ namespace Compendium.Data;
 public sealed record PanelSummary(int Rows, int Cities, int FirstYear, int LastYear, int TreatedCities, int TreatedRows,
     ImmutableSortedDictionary<string, int> MissingByColumn, ImmutableArray<string> Derived)
 {
+    /// <summary>Number of calendar years spanned, LastYear − FirstYear + 1.</summary>
     public int Years => LastYear - FirstYear + 1;
 
+    /// <summary>A multi-line, human-readable summary (what <c>compendium validate</c> prints).</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();

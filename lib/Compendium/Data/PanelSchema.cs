@@ -47,8 +47,22 @@ public enum Derivation
 /// </summary>
 public static class PanelSchema
 {
-    public const string CityCode = "city_code", Year = "year", Pilot = "pilot", PolicyYear = "policy_year", Treat = "treat", RelYear = "rel_year";
-    public const int FirstYear = 2012, LastYear = 2023;
+    /// <summary>Column name of the 6-digit administrative city code.</summary>
+    public const string CityCode = "city_code";
+    /// <summary>Column name of the calendar year.</summary>
+    public const string Year = "year";
+    /// <summary>Column name of the pilot-zone membership dummy (0/1).</summary>
+    public const string Pilot = "pilot";
+    /// <summary>Column name of the first treated year (0 for never-treated cities).</summary>
+    public const string PolicyYear = "policy_year";
+    /// <summary>Column name of the treatment dummy, pilot × (year ≥ policy_year).</summary>
+    public const string Treat = "treat";
+    /// <summary>Column name of event time, year − policy_year (empty for never-treated cities).</summary>
+    public const string RelYear = "rel_year";
+    /// <summary>First year of the study panel.</summary>
+    public const int FirstYear = 2012;
+    /// <summary>Last year of the study panel.</summary>
+    public const int LastYear = 2023;
 
     private const string Yb = "city statistical yearbooks (EPS)";
     private const string Sim = "simulated";
@@ -66,6 +80,7 @@ public static class PanelSchema
     /// <summary>Control variables of the baseline specification, in the paper's order.</summary>
     public static ImmutableArray<string> Controls { get; } = ["econ_density", "infrastructure", "gov_intervention", "fdi", "avg_wage"];
 
+    /// <summary>The schema entry of a column; an <see cref="InputException"/> listing the columns if it is not one.</summary>
     public static PanelVariable Get(string name) =>
         Variables.FirstOrDefault(v => v.Name == name) ?? throw new InputException($"'{name}' is not a panel column. Columns: {string.Join(", ", Columns)}.");
 

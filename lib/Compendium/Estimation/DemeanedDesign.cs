@@ -56,11 +56,15 @@ public sealed class DemeanedDesign
         _tss = from._tss; _tssWithin = from._tssWithin; _clusterCache = from._clusterCache;
     }
 
+    /// <summary>Observations in the estimation sample (after listwise deletion, zero weights and singletons).</summary>
     public int Nobs => _y.Length;
+    /// <summary>Names of the regressor columns, in design order (as the formula expands them, e.g. <c>rel_year::-3</c>).</summary>
     public ImmutableArray<string> RegressorNames => _frame.Names;
     /// <summary>Source-table row of each estimation-sample row (to build a replacement column).</summary>
     public ImmutableArray<int> SampleRows => [.. _frame.Rows];
+    /// <summary>The absorbed fixed effects, coded over the estimation sample.</summary>
     public IReadOnlyList<Factor> FixedEffects => _frame.FixedEffects;
+    /// <summary>How the fixed effects were absorbed: <see cref="Demeaner.Method"/>.</summary>
     public string DemeaningMethod => _demeaner.Method;
 
     /// <summary>

@@ -31,6 +31,7 @@ public sealed class Demeaner
 {
     /// <summary>Convergence tolerance of alternating projections (relative to max(1, max|x|)).</summary>
     public const double Tolerance = 1e-10;
+    /// <summary>Largest number of alternating-projection iterations before the fixed effects are declared not converged.</summary>
     public const int MaxIterations = 10_000;
     /// <summary>Largest number of levels of the non-primary factors for the direct method.</summary>
     public const int MaxDirectLevels = 4_000;
@@ -50,7 +51,9 @@ public sealed class Demeaner
 
     /// <summary>"direct" or "alternating projections", for the notes under a table.</summary>
     public string Method { get; }
+    /// <summary>Number of rows this demeaner transforms.</summary>
     public int Observations => _n;
+    /// <summary>The factors absorbed, the one with the most levels first.</summary>
     public IReadOnlyList<Factor> Factors => _factors;
 
     internal Demeaner(IReadOnlyList<Factor> factors, double[]? weights, int observations, bool allowDirect = true)

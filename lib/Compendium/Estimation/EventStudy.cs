@@ -16,6 +16,7 @@ namespace Compendium.Estimation;
 public sealed record EventStudyOptions(int Reference = -1, int? BinLow = null, int? BinHigh = null,
     ImmutableArray<string> Controls = default, string? Weights = null)
 {
+    /// <summary>Reference period −1, no end bins, no controls, no weights.</summary>
     public static EventStudyOptions Default { get; } = new();
 }
 

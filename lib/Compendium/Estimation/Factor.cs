@@ -9,9 +9,11 @@ namespace Compendium.Estimation;
 /// </summary>
 public sealed class Factor
 {
+    /// <summary>The column name, or <c>a^b</c> for a combined factor.</summary>
     public string Name { get; }
     /// <summary>Code of each row, 0..<see cref="Levels"/>−1 (−1 = missing before the sample is fixed).</summary>
     internal int[] Codes { get; }
+    /// <summary>Number of distinct non-missing values.</summary>
     public int Levels { get; }
 
     internal Factor(string name, int[] codes, int levels) { Name = name; Codes = codes; Levels = levels; }
@@ -145,5 +147,6 @@ public sealed class Factor
         return true;
     }
 
+    /// <summary>"name (L levels)".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} ({Levels} levels)");
 }

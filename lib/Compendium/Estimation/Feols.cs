@@ -9,6 +9,7 @@ namespace Compendium.Estimation;
 /// <param name="DropSingletons">Drop singleton observations iteratively (default true, as reghdfe; fixest keeps them).</param>
 public sealed record FeolsOptions(string? Weights = null, bool DropSingletons = true)
 {
+    /// <summary>No weights; singletons dropped.</summary>
     public static FeolsOptions Default { get; } = new();
 }
 
@@ -29,6 +30,15 @@ public static class Feols
     public static FeolsResult Fit(ColumnTable data, string formula, Vcov? vcov = null, FeolsOptions? options = null) =>
         Fit(data, Formula.Parse(formula), vcov, options);
 
+    /// <summary>
+    /// Fit a parsed formula: β̂ = (X̃′WX̃)⁻¹X̃′Wỹ with X̃, ỹ the within-transformed (fixed-effects demeaned)
+    /// regressors and outcome and W the analytic weights (identity without weights); variance from
+    /// <paramref name="vcov"/> (default iid).
+    /// </summary>
+    /// <param name="data">The data; every variable of the formula must be a column.</param>
+    /// <param name="formula">The model (no IV part: use <see cref="Iv2sls"/>).</param>
+    /// <param name="vcov">Variance estimator; null for <see cref="Vcov.Iid"/>.</param>
+    /// <param name="options">Weights and singleton handling; null for <see cref="FeolsOptions.Default"/>.</param>
     public static FeolsResult Fit(ColumnTable data, Formula formula, Vcov? vcov = null, FeolsOptions? options = null)
     {
         vcov ??= Vcov.Iid;
@@ -39,7 +49,10 @@ public static class Feols
     /// Evaluate and demean the design once, for several fits: different variance estimators, or a
     /// placebo loop that replaces one regressor (<see cref="DemeanedDesign.WithRegressor"/>).
     /// </summary>
+    /// <param name="data">The data; every variable of the formula must be a column.</param>
+    /// <param name="formula">The model (no IV part).</param>
     /// <param name="clusterVariables">Variables that later variance estimators will cluster by (they take part in listwise deletion).</param>
+    /// <param name="options">Weights and singleton handling; null for <see cref="FeolsOptions.Default"/>.</param>
     public static DemeanedDesign Prepare(ColumnTable data, Formula formula, IEnumerable<string>? clusterVariables = null, FeolsOptions? options = null)
     {
         if (formula.Iv is not null)

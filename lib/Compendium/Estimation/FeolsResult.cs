@@ -146,5 +146,6 @@ public sealed record FeolsResult(
     internal static string Num(double v, int digits = 4) =>
         double.IsNaN(v) ? "" : v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>The coefficient table (<see cref="ToTable"/>) as Markdown.</summary>
     public override string ToString() => ToTable().ToMarkdown();
 }

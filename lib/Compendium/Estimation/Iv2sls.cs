@@ -10,6 +10,7 @@ namespace Compendium.Estimation;
 /// <param name="DropSingletons">Drop singleton observations of the fixed effects iteratively (as <see cref="Feols"/> and ivreghdfe).</param>
 public sealed record IvOptions(bool DropSingletons = true)
 {
+    /// <summary>Singletons dropped.</summary>
     public static IvOptions Default { get; } = new();
 }
 

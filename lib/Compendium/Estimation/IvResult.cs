@@ -134,5 +134,6 @@ public sealed record IvResult(string Formula, ImmutableArray<Coefficient> Coeffi
     internal static string Num(double v, int digits = 4) =>
         double.IsNaN(v) ? "" : v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>The second-stage table (<see cref="ToTable"/>) as Markdown.</summary>
     public override string ToString() => ToTable().ToMarkdown();
 }

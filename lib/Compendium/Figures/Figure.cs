@@ -57,6 +57,7 @@ public sealed class Figure
     /// <summary>The figure as canonical Plotly JSON (sorted keys, indented).</summary>
     public string ToJson() => FigureExport.Canonical(_root.ToJsonString());
 
+    /// <summary>The canonical Plotly JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => ToJson();
 
     private static JsonNode ToNode(object o) =>

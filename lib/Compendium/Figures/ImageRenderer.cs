@@ -54,6 +54,7 @@ public static partial class ImageRenderer
     /// <summary>The Chromium executable in use, or null when none is installed.</summary>
     public static string? BrowserPath { get; } = FindBrowser();
 
+    /// <summary>True when a Chromium executable was found, so SVG/PNG images can be made.</summary>
     public static bool IsAvailable => BrowserPath is not null;
 
     private static string? FindBrowser()

@@ -49,6 +49,7 @@ public sealed record Formula(
         return new InputException($"formula: {message}\n  {text}\n  {caret}");
     }
 
+    /// <summary>The formula as written.</summary>
     public override string ToString() => Text;
 }
 
@@ -62,14 +63,18 @@ public abstract record ModelTerm(int Position, int Length)
 /// <summary>A data column by name, e.g. <c>treat</c>.</summary>
 public sealed record VariableTerm(string Name, int Position, int Length) : ModelTerm(Position, Length)
 {
+    /// <inheritdoc/>
     public override IEnumerable<VariableTerm> Variables() { yield return this; }
+    /// <summary>The column name.</summary>
     public override string ToString() => Name;
 }
 
 /// <summary>A product of two or more atoms, <c>x1:x2</c>; named like R (<c>x1:x2</c>).</summary>
 public sealed record InteractionTerm(ImmutableArray<ModelTerm> Parts, int Position, int Length) : ModelTerm(Position, Length)
 {
+    /// <inheritdoc/>
     public override IEnumerable<VariableTerm> Variables() => Parts.SelectMany(p => p.Variables());
+    /// <summary>The parts joined by <c>:</c>, e.g. <c>x1:x2</c>.</summary>
     public override string ToString() => string.Join(":", Parts);
 }
 
@@ -83,18 +88,22 @@ public sealed record InteractionTerm(ImmutableArray<ModelTerm> Parts, int Positi
 public sealed record FactorTerm(VariableTerm Variable, VariableTerm? By, ImmutableArray<double> References,
     double? BinLow, double? BinHigh, int Position, int Length) : ModelTerm(Position, Length)
 {
+    /// <inheritdoc/>
     public override IEnumerable<VariableTerm> Variables()
     {
         yield return Variable;
         if (By is not null) yield return By;
     }
+    /// <summary><c>i(var)</c> or <c>i(var, by)</c> (references and bins omitted).</summary>
     public override string ToString() => $"i({Variable}{(By is null ? "" : ", " + By)})";
 }
 
 /// <summary>A fixed effect: one factor, or several combined with <c>^</c> (e.g. <c>province^year</c>).</summary>
 public sealed record FixedEffectTerm(ImmutableArray<VariableTerm> Parts)
 {
+    /// <summary>The factor's name: the parts joined by <c>^</c>, e.g. <c>province^year</c>.</summary>
     public string Name => string.Join("^", Parts.Select(p => p.Name));
+    /// <summary>The factor's name (<see cref="Name"/>).</summary>
     public override string ToString() => Name;
 }
 

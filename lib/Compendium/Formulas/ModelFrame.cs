@@ -39,7 +39,11 @@ internal sealed class ModelFrame
     }
 
     /// <summary>Evaluate <paramref name="formula"/> on <paramref name="data"/>.</summary>
+    /// <param name="formula">The model; every variable must be a column of <paramref name="data"/>.</param>
+    /// <param name="data">The source table.</param>
     /// <param name="extraFactors">Further variables that must be present (cluster variables).</param>
+    /// <param name="weights">Column of analytic weights (rows with weight 0 or missing are dropped), or null.</param>
+    /// <param name="dropSingletons">Drop singleton observations of the fixed effects iteratively.</param>
     public static ModelFrame Build(Formula formula, ColumnTable data, IEnumerable<string> extraFactors, string? weights, bool dropSingletons)
     {
         foreach (var v in formula.Variables())

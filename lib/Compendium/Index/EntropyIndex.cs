@@ -19,6 +19,7 @@ namespace Compendium.Index;
 /// </param>
 public sealed record EntropyOptions(double Shift = EntropyOptions.DefaultShift, string? YearColumn = null)
 {
+    /// <summary>Default shift added to every normalised value (10⁻⁴) so that p·ln p is defined at the minimum.</summary>
     public const double DefaultShift = 1e-4;
 }
 

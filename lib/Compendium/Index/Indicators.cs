@@ -3,10 +3,24 @@ using System.Collections.Immutable;
 namespace Compendium.Index;
 
 /// <summary>The three dimensions of urban economic resilience in the study.</summary>
-public enum Dimension { Resistance, Adaptability, Innovation }
+public enum Dimension
+{
+    /// <summary>Resistance (5 indicators: gdp_pc, trade_dep, ui_coverage, savings_pc, urban_rate).</summary>
+    Resistance,
+    /// <summary>Adaptability (5 indicators: retail_pc, gdp_growth, fiscal_self, fin_dev, hospital_beds).</summary>
+    Adaptability,
+    /// <summary>Innovation (4 indicators: sci_edu_share, tert_sec_ratio, students_per10k, patents_per10k).</summary>
+    Innovation,
+}
 
 /// <summary>Whether a larger value of an indicator means more (positive) or less (negative) resilience.</summary>
-public enum Direction { Positive, Negative }
+public enum Direction
+{
+    /// <summary>Larger is more resilient: normalised (x − min)/(max − min).</summary>
+    Positive,
+    /// <summary>Larger is less resilient: normalised (max − x)/(max − min).</summary>
+    Negative,
+}
 
 /// <summary>One indicator of the resilience index.</summary>
 /// <param name="Name">Column name in the panel.</param>
@@ -22,6 +36,7 @@ public sealed record IndicatorDefinition(string Name, Dimension Dimension, Direc
 /// </summary>
 public static class ResilienceIndicators
 {
+    /// <summary>The 14 indicators, in the paper's order (resistance, adaptability, innovation).</summary>
     public static ImmutableArray<IndicatorDefinition> All { get; } =
     [
         new("gdp_pc", Dimension.Resistance, Direction.Positive, "yuan per person", "GDP per capita"),

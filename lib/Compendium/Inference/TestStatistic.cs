@@ -11,6 +11,7 @@ namespace Compendium.Inference;
 /// <param name="Null">The null hypothesis in words, e.g. "rel_year::-3 = rel_year::-2 = 0".</param>
 public sealed record TestStatistic(string Name, double Statistic, double PValue, double Df1, double Df2, string Null)
 {
+    /// <summary>One line: name, statistic, degrees of freedom, p-value and the null hypothesis.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Name}: {Statistic:0.####} (df {Df1}{(double.IsNaN(Df2) ? "" : ", " + Df2)}), p = {PValue:0.####}; H0: {Null}");
 }

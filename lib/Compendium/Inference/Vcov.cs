@@ -34,14 +34,17 @@ public sealed class VcovContext
         FixedEffects = fixedEffects; ClusterFactor = clusterFactor;
     }
 
+    /// <summary>Observations n in the estimation sample.</summary>
     public int Nobs { get; }
     /// <summary>Kept regressors, demeaned and multiplied by √w.</summary>
     internal IReadOnlyList<double[]> Regressors { get; }
     internal double[] Residuals { get; }
     /// <summary>(X'X)⁻¹, row-major.</summary>
     internal double[] Bread { get; }
+    /// <summary>The absorbed fixed effects (they enter K in the small-sample factor unless nested in a cluster).</summary>
     public IReadOnlyList<Factor> FixedEffects { get; }
     internal Func<string, Factor> ClusterFactor { get; }
+    /// <summary>Number of kept (non-collinear) regressors, fixed effects not counted.</summary>
     public int K => Regressors.Count;
 
     /// <summary>
@@ -76,6 +79,7 @@ public sealed class VcovContext
 /// <param name="Adjustment">The small-sample factor applied.</param>
 /// <param name="Clusters">Cluster variables and their number of groups.</param>
 /// <param name="Description">One line for the notes under a table.</param>
+/// <param name="EigenvalueFixed">True when a multiway cluster matrix was not positive semidefinite and was rebuilt with its negative eigenvalues set to zero.</param>
 public sealed record VcovEstimate(ImmutableArray<double> Matrix, int DegreesOfFreedom, int ParameterCount, double Adjustment,
     ImmutableArray<(string Name, int Groups)> Clusters, string Description, bool EigenvalueFixed = false);
 
@@ -88,6 +92,7 @@ public abstract class Vcov
 {
     private protected Vcov(SmallSampleConvention convention) { Convention = convention; }
 
+    /// <summary>How K in the small-sample factor counts fixed effects (<see cref="SmallSampleConvention"/>).</summary>
     public SmallSampleConvention Convention { get; }
 
     /// <summary>Homoskedastic: V = σ̂²(X̃'X̃)⁻¹, σ̂² = RSS/(n − K).</summary>
@@ -118,6 +123,7 @@ public abstract class Vcov
     /// <summary>The data columns the estimator needs (cluster variables); missing values there drop the row.</summary>
     public virtual ImmutableArray<string> Variables => [];
 
+    /// <summary>The same estimator under another small-sample convention.</summary>
     public abstract Vcov WithConvention(SmallSampleConvention convention);
 
     /// <summary>Compute the estimate for a fitted model.</summary>
@@ -126,6 +132,7 @@ public abstract class Vcov
     /// <summary>Short name used in JSON and table notes: iid, hetero, cluster:a+b.</summary>
     public abstract string Name { get; }
 
+    /// <summary>The short name (<see cref="Name"/>).</summary>
     public override string ToString() => Name;
 
     private protected string ConventionText => Convention == SmallSampleConvention.Fixest ? "fixest" : "reghdfe";

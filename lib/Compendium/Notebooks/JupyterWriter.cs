@@ -11,6 +11,7 @@ namespace Compendium.Notebooks;
 /// </summary>
 public static class JupyterWriter
 {
+    /// <summary>The nbformat 4.5 JSON text of a notebook with these cells and notebook-level metadata.</summary>
     public static string Write(IReadOnlyList<NotebookCell> cells, JsonObject notebookMetadata)
     {
         var root = new JsonObject

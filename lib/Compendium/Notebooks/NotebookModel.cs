@@ -22,7 +22,12 @@ public sealed record NotebookOutput(
     string? ErrorValue = null);
 
 /// <summary>One cell of a notebook, as read and (for code) as executed.</summary>
+/// <param name="Id">Cell id (nbformat 4.5); <c>cell-N</c> when the source has none.</param>
+/// <param name="CellType"><c>code</c> or <c>markdown</c>.</param>
+/// <param name="Source">The cell's text.</param>
 /// <param name="Metadata">The cell's metadata as in the source file (kernel name, tags).</param>
+/// <param name="ExecutionCount">Execution counter of a run code cell; null before execution and for markdown.</param>
+/// <param name="Outputs">Outputs of the execution (empty before execution).</param>
 public sealed record NotebookCell(
     string Id,
     string CellType,
@@ -31,8 +36,10 @@ public sealed record NotebookCell(
     int? ExecutionCount,
     IReadOnlyList<NotebookOutput> Outputs)
 {
+    /// <summary>True for a code cell (<see cref="CellType"/> is <c>code</c>).</summary>
     public bool IsCode => CellType == "code";
 
+    /// <summary>The cell's tags (metadata <c>tags</c>), e.g. <c>parameters</c>; empty if none.</summary>
     public IReadOnlyList<string> Tags =>
         Metadata["tags"] is JsonArray a ? a.Select(t => t?.GetValue<string>() ?? "").ToList() : [];
 }

@@ -30,6 +30,7 @@ public sealed record NotebookParameter(string Name, string Type, string Literal)
 /// </summary>
 public static partial class NotebookParameters
 {
+    /// <summary>Cell tags: <c>parameters</c> marks the declarations cell, <c>injected-parameters</c> the inserted overrides cell (also its cell id).</summary>
     public const string Tag = "parameters", InjectedTag = "injected-parameters", InjectedId = "injected-parameters";
 
     [GeneratedRegex(@"^\s*(?<type>var|[A-Za-z_][\w<>\[\],.? ]*?)\s+(?<name>[A-Za-z_]\w*)\s*=\s*(?<value>.+?)\s*;\s*(//.*)?$")]

@@ -26,9 +26,13 @@ public sealed record NotebookRunOptions(
     bool RenderImages = true);
 
 /// <summary>Where and why a notebook stopped.</summary>
+/// <param name="Notebook">Notebook name (file name without extension).</param>
+/// <param name="CellId">Id of the failing cell.</param>
+/// <param name="Message">The error as the kernel reported it.</param>
 /// <param name="CellNumber">1-based position of the failing cell in the source notebook (markdown cells count).</param>
 public sealed record NotebookFailure(string Notebook, int CellNumber, string CellId, string Message)
 {
+    /// <summary>"notebook, cell N (id ID): message".</summary>
     public override string ToString() => $"{Notebook}, cell {CellNumber} (id {CellId}): {Message}";
 }
 
@@ -43,6 +47,7 @@ public sealed record NotebookResult(
     NotebookFailure? Failure,
     TimeSpan Elapsed)
 {
+    /// <summary>True when every cell ran without error (<see cref="Failure"/> is null).</summary>
     public bool Succeeded => Failure is null;
 }
 

@@ -10,8 +10,10 @@ public static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(false);
 
+    /// <summary>Write <paramref name="text"/> as UTF-8 without a byte-order mark, atomically.</summary>
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, Utf8NoBom.GetBytes(text));
 
+    /// <summary>Write <paramref name="bytes"/> atomically, creating the folder if needed.</summary>
     public static void WriteAllBytes(string path, byte[] bytes)
     {
         var full = Path.GetFullPath(path);

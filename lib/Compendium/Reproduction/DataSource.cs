@@ -22,6 +22,7 @@ public enum DataKind
 /// </remarks>
 public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256)
 {
+    /// <summary>The simulator's sidecar file whose presence beside a panel marks it as synthetic.</summary>
     public const string SidecarName = "truth.json";
 
     /// <summary>Decide the provenance of the panel at <paramref name="path"/> (relative to the current directory).</summary>
@@ -36,6 +37,7 @@ public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256
         return new DataSource(kind, DisplayPathOf(full), hash);
     }
 
+    /// <summary>True when <see cref="Kind"/> is <see cref="DataKind.Synthetic"/>.</summary>
     public bool IsSynthetic => Kind == DataKind.Synthetic;
 
     /// <summary>One line for table notes and page banners.</summary>
@@ -56,6 +58,7 @@ public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256
 /// <summary>Finds the repository root (the folder holding Compendium.sln).</summary>
 public static class RepoRoot
 {
+    /// <summary>The nearest folder at or above <paramref name="start"/> that holds Compendium.sln, or null.</summary>
     public static string? TryFind(string start)
     {
         for (var d = new DirectoryInfo(Path.GetFullPath(start)); d is not null; d = d.Parent)
@@ -63,6 +66,7 @@ public static class RepoRoot
         return null;
     }
 
+    /// <summary>As <see cref="TryFind"/> from <paramref name="start"/> (default: the current directory); an <see cref="InputException"/> if there is none.</summary>
     public static string Find(string? start = null) =>
         TryFind(start ?? Directory.GetCurrentDirectory())
         ?? throw new InputException($"cannot find the compendium's root (a folder with Compendium.sln) above {start ?? Directory.GetCurrentDirectory()}");

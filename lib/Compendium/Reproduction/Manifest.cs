@@ -15,6 +15,7 @@ namespace Compendium.Reproduction;
 /// </summary>
 public static class Manifest
 {
+    /// <summary>Write <c>manifest.json</c> into <paramref name="outputRoot"/> (atomically), hashing inputs under <paramref name="repoRoot"/> and every file already under <paramref name="outputRoot"/>.</summary>
     public static void Write(string repoRoot, string outputRoot, IReadOnlyList<NotebookResult> results)
     {
         var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -10,6 +10,8 @@ namespace Compendium.Reproduction;
 /// <param name="Only">Notebook names or prefixes to run (e.g. <c>01</c> or <c>01_sample_and_policy</c>); empty = all.</param>
 /// <param name="DataPath">An author's panel to run every notebook on (overrides each notebook's <c>dataPath</c> parameter).</param>
 /// <param name="Parameters">name=value overrides applied to every notebook that declares the name.</param>
+/// <param name="RenderImages">Make SVG/PNG figures (when Chromium is installed).</param>
+/// <param name="BuildSite">Write the static HTML site under output/site.</param>
 public sealed record ReproduceOptions(
     string RepoRoot,
     string OutputRoot,
@@ -22,6 +24,7 @@ public sealed record ReproduceOptions(
 /// <summary>The outcome of a reproduction.</summary>
 public sealed record ReproduceResult(IReadOnlyList<NotebookResult> Notebooks, TimeSpan Elapsed)
 {
+    /// <summary>The first notebook failure, or null when every notebook succeeded.</summary>
     public NotebookFailure? Failure => Notebooks.Select(n => n.Failure).FirstOrDefault(f => f is not null);
 }
 
@@ -33,6 +36,10 @@ public sealed record ReproduceResult(IReadOnlyList<NotebookResult> Notebooks, Ti
 /// </summary>
 public static class Reproducer
 {
+    /// <summary>
+    /// Full paths of the notebooks under <c>notebooks/</c> to run, in ordinal file-name order: all of them, or
+    /// those whose names start with one of <paramref name="only"/>; an <see cref="InputException"/> when an entry matches none.
+    /// </summary>
     public static IReadOnlyList<string> Notebooks(string repoRoot, IReadOnlyList<string>? only = null)
     {
         var dir = Path.Combine(repoRoot, "notebooks");
@@ -50,6 +57,7 @@ public static class Reproducer
         return chosen.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Run the chosen notebooks and write the outputs (see the class summary); progress lines go to <paramref name="progress"/>.</summary>
     public static async Task<ReproduceResult> RunAsync(ReproduceOptions o, TextWriter progress)
     {
         try { return await RunCoreAsync(o, progress).ConfigureAwait(false); }

@@ -4,6 +4,8 @@ namespace Compendium.Reproduction;
 
 /// <summary>One table or figure a notebook saved.</summary>
 /// <param name="Kind"><c>table</c> or <c>figure</c>.</param>
+/// <param name="Id">The id the notebook gave it (file stem).</param>
+/// <param name="Title">Caption or figure title.</param>
 /// <param name="Files">Written files, relative to the output root, with forward slashes.</param>
 public sealed record Artifact(string Kind, string Id, string Title, IReadOnlyList<string> Files);
 
@@ -18,6 +20,7 @@ public sealed class ReproductionContext
     private static ReproductionContext? _current;
     private readonly List<Artifact> _artifacts = [];
 
+    /// <summary>A context writing under <paramref name="outputRoot"/>; images only if asked for and Chromium is installed.</summary>
     public ReproductionContext(string outputRoot, bool renderImages)
     {
         OutputRoot = Path.GetFullPath(outputRoot);
@@ -33,6 +36,7 @@ public sealed class ReproductionContext
     /// <summary>The panel's provenance, set by <see cref="Report.UseData"/>.</summary>
     public DataSource? Data { get; internal set; }
 
+    /// <summary>The tables and figures saved so far, in order.</summary>
     public IReadOnlyList<Artifact> Artifacts => _artifacts;
 
     internal void Add(Artifact a)

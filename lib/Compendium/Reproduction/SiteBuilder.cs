@@ -31,6 +31,7 @@ public static class SiteBuilder
         .cell{margin:1.2em 0}.cell-label{font-size:.75em;color:#888}
         """;
 
+    /// <summary>Write the static HTML site to <c>outputRoot/site</c> from the executed notebooks in <c>outputRoot/notebooks</c>.</summary>
     public static void Build(string outputRoot)
     {
         var site = Path.Combine(outputRoot, "site");

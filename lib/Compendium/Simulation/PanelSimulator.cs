@@ -16,6 +16,7 @@ namespace Compendium.Simulation;
 /// </summary>
 public static class PanelSimulator
 {
+    /// <summary>First and last simulated year (those of <see cref="PanelSchema"/>) and the number of years.</summary>
     public const int FirstYear = PanelSchema.FirstYear, LastYear = PanelSchema.LastYear, Years = LastYear - FirstYear + 1;
     /// <summary>Significant digits of every simulated number (keeps files small and platform-independent in practice).</summary>
     public const int Digits = 7;

@@ -8,6 +8,7 @@ namespace Compendium.Simulation;
 /// <summary>A simulated panel: the study-schema panel, the untreated potential outcomes, the fitted index and the truth.</summary>
 public sealed record SimulatedPanel(SimulationSettings Settings, ColumnTable Panel, ColumnTable PotentialOutcomes, EntropyResult Index, SimulationTruth Truth)
 {
+    /// <summary>File names written by <see cref="Write"/>: the panel, the untreated potential outcomes, and the truth.</summary>
     public const string PanelFile = "panel.csv", PotentialOutcomesFile = "potential_outcomes.csv", TruthFile = "truth.json";
 
     /// <summary>

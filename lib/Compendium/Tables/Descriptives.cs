@@ -5,7 +5,14 @@ using Compendium.Data;
 namespace Compendium.Tables;
 
 /// <summary>Summary statistics of one variable: the columns of a paper's "Table 1".</summary>
+/// <param name="Name">Column name.</param>
+/// <param name="Label">Display label.</param>
+/// <param name="N">Number of non-missing values.</param>
+/// <param name="Missing">Number of missing (NaN) values.</param>
+/// <param name="Mean">Mean of the non-missing values (NaN if there are none).</param>
 /// <param name="Sd">Sample standard deviation, √(Σ(x−x̄)²/(N−1)), as R's <c>sd()</c> and Stata's <c>summarize</c>.</param>
+/// <param name="Min">Smallest non-missing value.</param>
+/// <param name="Max">Largest non-missing value.</param>
 public sealed record VariableSummary(string Name, string Label, int N, int Missing, double Mean, double Sd, double Min, double Max);
 
 /// <summary>
@@ -19,6 +26,7 @@ public sealed record Descriptives(ImmutableArray<VariableSummary> Variables)
     public static Descriptives Of(ColumnTable data, IEnumerable<(string Name, string Label)> variables) =>
         new(variables.Select(v => Summarise(v.Name, v.Label, data.Numeric(v.Name))).ToImmutableArray());
 
+    /// <summary>Summarise these columns, each labelled by its own name.</summary>
     public static Descriptives Of(ColumnTable data, params string[] names) => Of(data, names.Select(n => (n, n)));
 
     private static VariableSummary Summarise(string name, string label, double[] x)

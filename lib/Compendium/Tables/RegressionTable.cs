@@ -20,12 +20,14 @@ public static class RegressionTable
     public sealed record Options(ImmutableArray<string>? Keep = null, ImmutableDictionary<string, string>? Labels = null,
         int Digits = 4, ImmutableArray<string>? ColumnTitles = null)
     {
+        /// <summary>All coefficients, no labels, 4 decimals, columns titled (1), (2), ….</summary>
         public static Options Default { get; } = new();
     }
 
     /// <summary>Stars: *** p &lt; 0.01, ** p &lt; 0.05, * p &lt; 0.1.</summary>
     public static string Stars(double p) => p < 0.01 ? "***" : p < 0.05 ? "**" : p < 0.1 ? "*" : "";
 
+    /// <summary>One column per model of <paramref name="models"/> (at least one), as described on the class.</summary>
     public static Table Build(string id, string title, IReadOnlyList<FeolsResult> models, Options? options = null)
     {
         options ??= Options.Default;

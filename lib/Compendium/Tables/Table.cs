@@ -7,6 +7,7 @@ namespace Compendium.Tables;
 /// <summary>One row of a <see cref="Table"/>. <paramref name="RuleAbove"/> draws a rule before it (a panel break).</summary>
 public sealed record TableRow(ImmutableArray<string> Cells, bool RuleAbove = false)
 {
+    /// <summary>A row of these cells, without a rule above.</summary>
     public TableRow(params string[] cells) : this(cells.ToImmutableArray()) { }
 }
 
@@ -23,6 +24,7 @@ public sealed record TableRow(ImmutableArray<string> Cells, bool RuleAbove = fal
 public sealed record Table(string Id, string Title, ImmutableArray<string> Header,
     ImmutableArray<TableRow> Rows, ImmutableArray<string> Notes)
 {
+    /// <summary>Build a table; throws <see cref="ArgumentException"/> if a row's length differs from the header's.</summary>
     public Table(string id, string title, IEnumerable<string> header, IEnumerable<TableRow> rows, IEnumerable<string>? notes = null)
         : this(id, title, header.ToImmutableArray(), rows.ToImmutableArray(), (notes ?? []).ToImmutableArray())
     {
@@ -33,6 +35,7 @@ public sealed record Table(string Id, string Title, ImmutableArray<string> Heade
 
     /// <summary>The same table with a line added at the top of its notes (e.g. the data banner).</summary>
     public Table WithNoteFirst(string note) => this with { Notes = Notes.Insert(0, note) };
+    /// <summary>The same table with a line added at the end of its notes.</summary>
     public Table WithNote(string note) => this with { Notes = Notes.Add(note) };
 
     /// <summary>GitHub-flavoured Markdown: caption in bold, pipes escaped, notes as paragraphs.</summary>
@@ -102,6 +105,7 @@ public sealed record Table(string Id, string Title, ImmutableArray<string> Heade
         static string H(string s) => WebUtility.HtmlEncode(s);
     }
 
+    /// <summary>The table as Markdown (<see cref="ToMarkdown"/>).</summary>
     public override string ToString() => ToMarkdown();
 
     private static string Csv(string s) =>

@@ -5,7 +5,11 @@ namespace Compendium.Tables;
 
 /// <summary>One estimate set beside a known true value.</summary>
 /// <param name="Label">Which estimate (e.g. a regression table's column title, or an event time).</param>
+/// <param name="Estimate">The point estimate.</param>
+/// <param name="CiLow">Lower bound of its 95% confidence interval.</param>
+/// <param name="CiHigh">Upper bound of its 95% confidence interval.</param>
 /// <param name="TargetName">What the true value is (e.g. "true ATT").</param>
+/// <param name="Target">The true value.</param>
 public sealed record TruthComparisonRow(string Label, double Estimate, double CiLow, double CiHigh, string TargetName, double Target)
 {
     /// <summary>Estimate − truth.</summary>
@@ -28,6 +32,9 @@ public sealed record TruthComparison(ImmutableArray<TruthComparisonRow> Rows)
 {
     /// <summary>Coefficient <paramref name="coefficient"/> of every model against one target.</summary>
     /// <param name="models">(label, fitted model) pairs, e.g. the columns of a regression table.</param>
+    /// <param name="coefficient">Name of the coefficient to compare (e.g. <c>treat</c>).</param>
+    /// <param name="targetName">What the true value is (e.g. "true ATT").</param>
+    /// <param name="target">The true value.</param>
     public static TruthComparison Of(IEnumerable<(string Label, FeolsResult Model)> models, string coefficient, string targetName, double target) =>
         new(models.Select(m => Row(m.Label, m.Model[coefficient], targetName, target)).ToImmutableArray());
 

@@ -40,6 +40,7 @@ public sealed record StudyFacts
         init { _cities = value; _byCode = value.ToImmutableDictionary(c => c.Code); }
     }
 
+    /// <summary>The pilot zones; a city belongs to at most one (setting this throws <see cref="ArgumentException"/> otherwise).</summary>
     public ImmutableArray<PilotZone> Zones
     {
         get => _zones;
@@ -58,6 +59,7 @@ public sealed record StudyFacts
     /// <summary>National internet users (CNNIC), millions, by year.</summary>
     public ImmutableDictionary<int, double> InternetUsers { get; init; }
 
+    /// <summary>Deconstruct into <see cref="Cities"/>, <see cref="Zones"/> and <see cref="InternetUsers"/>.</summary>
     public void Deconstruct(out ImmutableArray<City> Cities, out ImmutableArray<PilotZone> Zones, out ImmutableDictionary<int, double> InternetUsers)
     {
         Cities = this.Cities; Zones = this.Zones; InternetUsers = this.InternetUsers;
