@@ -118,6 +118,18 @@ public static class PanelLoader
             if (schema is { MayBeEmpty: false } && empty > 0) missing[name] = empty;
         }
 
+        // Counts per column come from `missing`; the first few lines are named so the author can find them.
+        void ReportMissing(Func<string, int, bool> emptyByDesign)
+        {
+            foreach (var (col, n) in missing)
+            {
+                var lines = Enumerable.Range(0, rows.Count)
+                    .Where(i => (table.IsNumeric(col) ? double.IsNaN(table.Numeric(col)[i]) : table.Text(col)[i] is null) && !emptyByDesign(col, i))
+                    .Take(3).Select(i => rows[i].Line.ToString(CultureInfo.InvariantCulture));
+                problems.Add("missing values", $"column '{col}': {n} missing value(s) (e.g. {line} {string.Join(", ", lines)})");
+            }
+        }
+
         var derived = ImmutableArray<string>.Empty;
         var derivable = PanelCompletion.Missing(table.ColumnNames);
         if (!derivable.IsEmpty)
@@ -125,7 +137,7 @@ public static class PanelLoader
             // Derived columns are computed from the file's own columns and the facts, so those must be
             // clean first; otherwise report what blocks the derivation, with the rest of the problems.
             facts ??= StudyFacts.Load(StudyFacts.DefaultDataDir());
-            foreach (var (col, n) in missing) problems.Add("missing values", $"column '{col}': {n} missing value(s)");
+            ReportMissing((_, _) => false);
             AddUnknownCodes(problems, table.Numeric(PanelSchema.CityCode), facts.Cities.Select(c => c.Code).ToHashSet(), rows, line);
             if (problems.Any)
                 problems.Add("columns not derived", $"{string.Join(", ", derivable.Select(v => v.Name))} (absent from the file) can be computed only once the problems above are fixed");
@@ -143,12 +155,7 @@ public static class PanelLoader
         // rel_year is empty by design for never-treated cities only.
         int relMissing = Enumerable.Range(0, rows.Count).Count(i => double.IsNaN(relYear[i]) && policyYear[i] > 0);
         if (relMissing > 0) missing[PanelSchema.RelYear] = relMissing;
-        foreach (var (col, n) in missing)
-        {
-            var lines = Enumerable.Range(0, rows.Count).Where(i => table.IsNumeric(col) ? double.IsNaN(table.Numeric(col)[i]) && !(col == PanelSchema.RelYear && !(policyYear[i] > 0)) : table.Text(col)[i] is null)
-                .Take(3).Select(i => rows[i].Line.ToString(CultureInfo.InvariantCulture));
-            problems.Add("missing values", $"column '{col}': {n} missing value(s) (e.g. {line} {string.Join(", ", lines)})");
-        }
+        ReportMissing((col, i) => col == PanelSchema.RelYear && !(policyYear[i] > 0));
 
         for (int i = 0; i < rows.Count; i++)
         {

@@ -65,4 +65,18 @@ public sealed class PanelCompletionTests : IDisposable
         Assert.Contains("columns not derived", e.ToString());
         Assert.DoesNotContain("   at ", e.ToString());
     }
+
+    [Fact]
+    public void MissingIndicatorBlocksDerivationAndNamesTheLine()
+    {
+        var path = WithoutDerivedColumns(lines =>
+        {
+            int c = Array.IndexOf(lines[0].Split(','), "gdp_pc");
+            return lines.Select((l, i) => { if (i != 3) return l; var f = l.Split(','); f[c] = ""; return string.Join(",", f); }).ToArray();
+        });
+        var o = new StringWriter(); var e = new StringWriter();
+        Assert.Equal(1, Program.Run(["validate", "--data", path], o, e));
+        Assert.Contains("column 'gdp_pc': 1 missing value(s) (e.g. line 4)", e.ToString());
+        Assert.Contains("columns not derived", e.ToString());
+    }
 }
