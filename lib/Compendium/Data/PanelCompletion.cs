@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Compendium.Index;
 
 namespace Compendium.Data;
@@ -66,12 +65,7 @@ public static class PanelCompletion
         {
             var tel = t.Numeric("tel1984");
             var iv = new double[t.RowCount];
-            for (int i = 0; i < iv.Length; i++)
-            {
-                int previous = (int)years[i] - 1;
-                iv[i] = facts.InternetUsers.TryGetValue(previous, out var users) ? tel[i] * users / 100.0
-                    : throw new InputException($"{table.Source}: no national internet users for {previous.ToString(CultureInfo.InvariantCulture)} in data/national.csv, needed for iv_tel_internet of year {years[i].ToString(CultureInfo.InvariantCulture)}.");
-            }
+            for (int i = 0; i < iv.Length; i++) iv[i] = facts.TelInternetInstrument(tel[i], (int)years[i]);
             t = t.With("iv_tel_internet", iv);
         }
         return (t, missing.Select(v => v.Name).ToImmutableArray());

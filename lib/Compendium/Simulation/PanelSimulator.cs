@@ -215,7 +215,7 @@ public static class PanelSimulator
                 controls["avg_wage"][r] = Round(ctl[i, 4] + 0.4 * t + 0.02 * ctl[i, 4] * N());
                 ip[r] = Round(Math.Clamp(ipBase[i] + 0.01 * t + 0.01 * N(), 0, 1));
                 cap[r] = Round(Math.Clamp(capBase[i] + 0.005 * t + 0.01 * N(), 0, 1));
-                iv[r] = Round(Round(tel[i]) * facts.InternetUsers[year - 1] / 100.0);
+                iv[r] = Round(facts.TelInternetInstrument(Round(tel[i]), year));
             }
 
         // Mechanisms: effect = τ_m·M with τ_m chosen so that the TWFE DID on the simulated panel equals the

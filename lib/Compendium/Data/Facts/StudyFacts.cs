@@ -71,6 +71,15 @@ public sealed record StudyFacts
         _byCode.TryGetValue(code, out var c) ? c
             : throw new InputException($"city code {code} is not one of the study's {_cities.Length} cities (data/{CitiesFile})");
 
+    /// <summary>
+    /// The study's instrument for a city-year: z = tel1984 × national internet users of year − 1
+    /// (millions / 100, i.e. in 100 million), the historical-infrastructure × national-trend design.
+    /// </summary>
+    /// <exception cref="InputException">No internet-user figure for year − 1 in data/national.csv.</exception>
+    public double TelInternetInstrument(double tel1984, int year) =>
+        InternetUsers.TryGetValue(year - 1, out var users) ? tel1984 * users / 100.0
+            : throw new InputException($"no national internet users for {(year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} in data/national.csv, needed for the instrument of year {year.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+
     /// <summary>The pilot zone the city belongs to, or null if it is never treated.</summary>
     /// <exception cref="InputException">Unknown city code.</exception>
     public PilotZone? ZoneOf(int cityCode)
