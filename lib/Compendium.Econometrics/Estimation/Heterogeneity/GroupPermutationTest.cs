@@ -122,7 +122,7 @@ public sealed record PermutationTestResult(string Unit, ImmutableArray<string> P
 
     /// <summary>The conventions, for the notes under a table.</summary>
     public string Description => string.Create(CultureInfo.InvariantCulture,
-        $"Permutation test: {Draws} draws (seed {Seed}, SplitMix64) of the {Unit}-level {string.Join(", ", Permuted)}, moved together across {Unit}s{(Strata is null ? "" : " within strata of " + Strata)}; p = (1 + #{{|T*| ≥ |T|}})/(B + 1), two-sided. Holm and Romano–Wolf adjust the studentised p-values for the {Hypotheses.Length} tests of the family.");
+        $"Permutation test: {Draws} draws (seed {Seed}, SplitMix64); {string.Join(", ", Permuted)} (constant within each {Unit}) reassigned together across {Unit} values{(Strata is null ? "" : ", within strata of " + Strata)}; p = (1 + #{{|T*| ≥ |T|}})/(B + 1), two-sided. Holm and Romano–Wolf adjust the studentised p-values for the {Hypotheses.Length} tests of the family.");
 
     /// <summary>One row per hypothesis: raw and studentised statistics, permutation p-values, Holm and Romano–Wolf.</summary>
     public Table ToTable(string? id = null, string? title = null)

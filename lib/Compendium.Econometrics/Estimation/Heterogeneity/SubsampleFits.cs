@@ -62,7 +62,8 @@ public sealed record SubsampleFitsResult(string Formula, string Grouping, Immuta
                 Format.Number(c.P, 4), Format.Number(c.CiLow, 4), Format.Number(c.CiHigh, 4));
         });
         return new Table(id ?? "subsamples", title ?? $"{Formula}, by {Grouping}", [Grouping, "Observations", coefficient, "Std. error", "p", "95% CI low", "95% CI high"], rows,
-            [$"Each row fits '{Formula}' on that group's rows only (every coefficient and fixed effect group-specific).", .. Groups[0].Fit.Notes().Take(1)]);
+            [$"Each row fits '{Formula}' on that group's rows only (every coefficient and fixed effect group-specific).",
+             $"Variance: {Groups[0].Fit.VcovName} within each group; p-values and intervals on each fit's own degrees of freedom (t(G − 1) with G the group's clusters when clustered)."]);
     }
 
     /// <summary>JSON: <c>grouping</c>, <c>formula</c>, <c>groups</c> [{<c>level</c>, <c>fit</c>: the estimation JSON of every result}].</summary>
