@@ -24,10 +24,15 @@ public sealed record UnitGroups(string Name, UnitIndex Index, ImmutableArray<str
         int missing = labels.IndexOf(null);
         if (missing >= 0)
             throw new InputException($"{data.Source}: '{column}' is missing for {units.Variable} {units.Units[missing]}; every unit needs a group.");
-        var levels = labels.Distinct().Select(l => l!).ToList();
+        return new UnitGroups(column, units, [.. labels.Select(l => l!)], SortLevels(labels));
+    }
+
+    /// <summary>The distinct non-missing labels, sorted as numbers when every one is a number, otherwise ordinally (the level order of a grouping column).</summary>
+    public static ImmutableArray<string> SortLevels(IEnumerable<string?> labels)
+    {
+        var levels = labels.Where(l => l is not null).Select(l => l!).Distinct().ToList();
         bool numeric = levels.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-        levels = numeric ? [.. levels.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture))] : [.. levels.Order(StringComparer.Ordinal)];
-        return new UnitGroups(column, units, [.. labels.Select(l => l!)], [.. levels]);
+        return numeric ? [.. levels.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture))] : [.. levels.Order(StringComparer.Ordinal)];
     }
 
     /// <summary>

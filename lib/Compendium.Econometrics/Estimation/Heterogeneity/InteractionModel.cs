@@ -114,11 +114,7 @@ public static class InteractionModel
     public static InteractionModelResult Fit(ColumnTable data, string formula, Vcov vcov, string treatment, string groupColumn, InteractionOptions? options = null)
     {
         if (!data.HasColumn(groupColumn)) throw data.Missing(groupColumn);
-        var labels = data.Text(groupColumn);
-        var levels = labels.Where(l => l is not null).Select(l => l!).Distinct().ToList();
-        bool numeric = levels.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-        levels = numeric ? [.. levels.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture))] : [.. levels.Order(StringComparer.Ordinal)];
-        return FitLevels(data, formula, vcov, treatment, groupColumn, levels, options ?? InteractionOptions.Default);
+        return FitLevels(data, formula, vcov, treatment, groupColumn, UnitGroups.SortLevels(data.Text(groupColumn)), options ?? InteractionOptions.Default);
     }
 
     /// <summary>Fit the interaction model for a unit-level split (added to the data as column <see cref="UnitGroups.Name"/>), in its level order.</summary>

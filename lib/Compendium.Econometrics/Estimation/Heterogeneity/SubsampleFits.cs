@@ -100,11 +100,7 @@ public static class SubsampleFits
     public static SubsampleFitsResult Fit(ColumnTable data, string formula, Vcov vcov, string groupColumn, FeolsOptions? options = null)
     {
         if (!data.HasColumn(groupColumn)) throw data.Missing(groupColumn);
-        var labels = data.Text(groupColumn);
-        var levels = labels.Where(l => l is not null).Select(l => l!).Distinct().ToList();
-        bool numeric = levels.All(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-        levels = numeric ? [.. levels.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture))] : [.. levels.Order(StringComparer.Ordinal)];
-        return FitLevels(data, formula, vcov, groupColumn, levels, options);
+        return FitLevels(data, formula, vcov, groupColumn, UnitGroups.SortLevels(data.Text(groupColumn)), options);
     }
 
     /// <summary>Fit <paramref name="formula"/> on each group of <paramref name="groups"/> (added to the data as column <see cref="UnitGroups.Name"/>), in its level order.</summary>
