@@ -34,7 +34,7 @@ stopifnot(max(abs(b - c(-0.0052853424, -0.0112973184, -0.0026759755, -0.00141931
                         0.0464468645, 0.0692061803))) < 5e-11)
 for (i in seq_along(b)) {
   add("ehec", "estimate", yrs[i], b[i]); add("ehec", "std_error", yrs[i], sqrt(V[i, i]))
-  for (j in seq_along(b)) add("ehec", "vcov", paste0(yrs[i], ",", yrs[j]), V[i, j])
+  for (j in seq_along(b)) add("ehec", "vcov", paste0(yrs[i], ":", yrs[j]), V[i, j])
 }
 add("ehec", "sample", "nobs", nobs(m)); add("ehec", "sample", "clusters", length(unique(d$stfips)))
 # original (non-robust) 95% interval for the first post-period effect and the post-period average

@@ -54,7 +54,7 @@ sa <- function(case, d, y, id, time, gname, control = "never") {
     add(case, "p", rels[j], ct[j, 4])
   }
   for (a in seq_along(rels)) for (c2 in seq_along(rels))
-    add(case, "vcov", paste0(rels[a], ",", rels[c2]), Vagg[a, c2])
+    add(case, "vcov", paste0(rels[a], ":", rels[c2]), Vagg[a, c2])
   for (j in seq_len(nrow(ca))) {
     key <- paste0(coh[j], ":", rel[j])               # cohort:relative period
     add(case, "interaction_estimate", key, ca[j, 1]); add(case, "interaction_std_error", key, ca[j, 2])
