@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Compendium.Econometrics;
+using Compendium.Simulation;
 
 namespace Compendium.Reproduction;
 
@@ -23,7 +25,7 @@ public enum DataKind
 public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256)
 {
     /// <summary>The simulator's sidecar file whose presence beside a panel marks it as synthetic.</summary>
-    public const string SidecarName = "truth.json";
+    public const string SidecarName = SimulatedPanel.TruthFile;
 
     /// <summary>Decide the provenance of the panel at <paramref name="path"/> (relative to the current directory).</summary>
     public static DataSource Of(string path)
