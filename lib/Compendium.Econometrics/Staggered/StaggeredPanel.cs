@@ -53,6 +53,21 @@ public sealed class StaggeredPanel
     /// <summary>Index of a period in <see cref="Periods"/>, or −1.</summary>
     public int PeriodIndex(double period) => Periods.IndexOf(period);
 
+    /// <summary>Index of the last period before <paramref name="x"/> (−1 if none).</summary>
+    public int PeriodIndexBefore(double x)
+    {
+        int k = -1;
+        for (int t = 0; t < T; t++) if (Periods[t] < x) k = t;
+        return k;
+    }
+
+    /// <summary>Index of the first period at or after <paramref name="x"/> (T if none).</summary>
+    public int PeriodIndexAtOrAfter(double x)
+    {
+        for (int t = 0; t < T; t++) if (Periods[t] >= x) return t;
+        return T;
+    }
+
     /// <summary>A numeric column as an N×T array, row-major by unit ([i·T + t]); a missing value is an <see cref="InputException"/> naming the row.</summary>
     public double[] Matrix(string column)
     {
