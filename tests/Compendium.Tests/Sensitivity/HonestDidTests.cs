@@ -69,7 +69,7 @@ public class HonestDidTests
         DidReference.Close(Ref["ehec", "original_ci_high", "first"], r.OriginalUpper, what: "original high");
         // the README: "the breakdown value for a significant effect is M̄ = 2": significant up to 1.5 on the grid, not at 2
         Assert.Equal(1.5, r.BreakdownValue);
-        Assert.Equal([-6, -5, -4, -3, -2], r.PreEventTimes);
+        Assert.Equal(new[] { -6, -5, -4, -3, -2 }, r.PreEventTimes.ToArray());
     }
 
     /// <summary>
