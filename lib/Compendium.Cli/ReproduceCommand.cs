@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compendium.Econometrics;
 using Compendium.Reproduction;
 
 namespace Compendium.Cli;

@@ -1,3 +1,4 @@
+using Compendium.Econometrics;
 using Compendium.Figures;
 
 namespace Compendium.Reproduction;

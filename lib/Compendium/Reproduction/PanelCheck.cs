@@ -1,4 +1,5 @@
 using Compendium.Data;
+using Compendium.Econometrics;
 
 namespace Compendium.Reproduction;
 
