@@ -16,7 +16,10 @@ public static class Program
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Run a command line in-process (tests call this directly).</summary>
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Commands());
+
+    /// <summary>Run a command line with the given commands (tests add commands that fail in ways no real command should).</summary>
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, SortedDictionary<string, ICliCommand> commands)
     {
         // Outputs must not depend on the machine's locale.
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -24,7 +27,6 @@ public static class Program
 
         bool verbose = args.Contains("--verbose");
         args = args.Where(a => a != "--verbose").ToList();
-        var commands = Commands();
         if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
         {
             stdout.WriteLine("usage: compendium <command> [options]\n\ncommands:");
@@ -79,7 +81,7 @@ public static class Program
         return e;
     }
 
-    private static SortedDictionary<string, ICliCommand> Commands() =>
+    internal static SortedDictionary<string, ICliCommand> Commands() =>
         new(typeof(Program).Assembly.GetTypes()
             .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
