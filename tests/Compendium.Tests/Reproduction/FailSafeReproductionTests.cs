@@ -196,3 +196,49 @@ public sealed class FailSafeReproductionTests(ReproductionFixture fixture)
         Assert.Contains("is a file", err);
     }
 }
+
+/// <summary>An author reruns a notebook in the same kernel (VS Code, Jupyter): every run succeeds and replaces its outputs.</summary>
+[Collection(NotebookCollection.Name)]
+public sealed class InteractiveRerunTests(ReproductionFixture fixture)
+{
+    [Fact]
+    public void ANotebookRunTwiceInOneKernelSucceedsBothTimes()
+    {
+        var outDir = Temp.Dir();
+        var path = Path.Combine(fixture.RepoRoot, "notebooks", "04_baseline_did.ipynb");
+        var r = Compendium.Reproduction.NotebookRunner.RunAsync(new Compendium.Reproduction.NotebookRunOptions(path, outDir, RenderImages: false, RunAll: 2)).GetAwaiter().GetResult();
+        Assert.True(r.Succeeded, r.Failure?.ToString());
+        // The second pass replaced the first pass's outputs: one entry per id, files as a single run writes them.
+        Assert.Equal(r.Artifacts.Select(a => a.Id).Distinct().Count(), r.Artifacts.Count);
+        var single = fixture.Notebook("04_baseline_did");
+        Assert.Equal(single.Artifacts.Select(a => a.Id), r.Artifacts.Select(a => a.Id));
+        foreach (var f in single.Artifacts.Where(a => a.Kind == "table").SelectMany(a => a.Files))
+            Assert.Equal(File.ReadAllText(Path.Combine(fixture.OutputRoot, f)), File.ReadAllText(Path.Combine(outDir, f)));
+    }
+
+    [Fact]
+    public void OneHeadlessRunRefusesASecondSaveBeforeWritingAnything()
+    {
+        var outDir = Temp.Dir();
+        var panel = Path.Combine(fixture.RepoRoot, "data", "synthetic", "panel.csv");
+        var table = new Compendium.Econometrics.Tables.Table("t1", "first", ["a", "b"], [new Compendium.Econometrics.Tables.TableRow("x", "1")]);
+        using (Compendium.Reproduction.ReproductionContext.Use(new Compendium.Reproduction.ReproductionContext(outDir, renderImages: false)))
+        {
+            Compendium.Reproduction.Report.UseData(panel);
+            Compendium.Reproduction.Report.Save(table);
+            var before = File.ReadAllText(Path.Combine(outDir, "tables", "t1.md"));
+            var e = Assert.Throws<InvalidOperationException>(() => Compendium.Reproduction.Report.Save(table with { Title = "second" }));
+            Assert.Contains("saved twice in one run", e.Message);
+            Assert.Equal(before, File.ReadAllText(Path.Combine(outDir, "tables", "t1.md")));
+        }
+        // Interactively the same second save replaces the first.
+        using (Compendium.Reproduction.ReproductionContext.Use(new Compendium.Reproduction.ReproductionContext(outDir, renderImages: false, interactive: true)))
+        {
+            Compendium.Reproduction.Report.UseData(panel);
+            Compendium.Reproduction.Report.Save(table);
+            Compendium.Reproduction.Report.Save(table with { Title = "second" });
+            Assert.Contains("second", File.ReadAllText(Path.Combine(outDir, "tables", "t1.md")));
+            Assert.Single(Compendium.Reproduction.ReproductionContext.Current.Artifacts);
+        }
+    }
+}
