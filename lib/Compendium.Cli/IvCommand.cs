@@ -1,5 +1,6 @@
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Formulas;
 using Compendium.Econometrics.Inference;
 
 namespace Compendium.Cli;
@@ -19,7 +20,9 @@ public sealed class IvCommand : ICliCommand, IHasFlags
     public string Summary => "2SLS with fixed effects, first stages and weak-instrument diagnostics (KP, CD, AR, Stock–Yogo)";
     /// <inheritdoc/>
     public string Usage => """
-        usage: compendium iv --data FILE.csv --formula "y ~ x | fe1 + fe2 | d ~ z1 + z2" [--vcov iid|hetero|cluster:VAR] [--keep-singletons] [--json]
+        usage: compendium iv --data FILE.csv|FILE.parquet --formula "y ~ x | fe1 + fe2 | d ~ z1 + z2" [--vcov iid|hetero|cluster:VAR] [--keep-singletons] [--json]
+          --data      CSV (comma-separated, UTF-8, header line; empty or NA = missing) or Apache Parquet (.parquet);
+                      only the columns the model uses are read
           --formula   fixest-style; the last part 'd1 + d2 ~ z1 + z2 + z3' lists endogenous regressors and excluded instruments
           --vcov      variance estimator (default iid); the same small-sample conventions as 'compendium fit'
           --json      print JSON instead of a table
@@ -37,7 +40,8 @@ public sealed class IvCommand : ICliCommand, IHasFlags
         bool keepSingletons = args.Flag("keep-singletons");
         args.EnsureAllUsed();
         if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        var result = Iv2sls.Fit(ColumnTableCsv.Read(dataPath), formula, vcov, new IvOptions(!keepSingletons));
+        var parsed = Formula.Parse(formula);
+        var result = Iv2sls.Fit(FitCommand.ReadModelData(dataPath, parsed, vcov, null), parsed, vcov, new IvOptions(!keepSingletons));
         Write(result, json, stdout);
         return 0;
     }

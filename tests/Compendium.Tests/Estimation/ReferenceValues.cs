@@ -4,7 +4,7 @@ using Compendium.Reproduction;
 
 namespace Compendium.Tests.Estimation;
 
-/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R.</summary>
+/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R, and other case,key,value files.</summary>
 internal sealed class ReferenceValues
 {
     private readonly Dictionary<(string, string), double> _values = new();
@@ -21,9 +21,15 @@ internal sealed class ReferenceValues
     public static string FePath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe", file);
     public static string ValidationPath(string file) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "validation", file));
 
-    public static ReferenceValues Load(string dataset)
+    /// <summary>tests/reference/fe_conventions/<paramref name="file"/> (conventions_reference.R, hardfe_reference.R).</summary>
+    public static string ConventionsPath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe_conventions", file);
+
+    public static ReferenceValues Load(string dataset) => LoadFile(FePath(dataset + "_reference.csv"));
+
+    /// <summary>Any case,key,value file.</summary>
+    public static ReferenceValues LoadFile(string path)
     {
-        var t = ColumnTableCsv.Read(FePath(dataset + "_reference.csv"));
+        var t = ColumnTableCsv.Read(path);
         var r = new ReferenceValues();
         var cases = t.Text("case"); var keys = t.Text("key"); var values = t.Text("value");
         for (int i = 0; i < t.RowCount; i++)
