@@ -123,6 +123,7 @@ public static class ColumnTableCsv
                 ParseRange(path, ranges[k], k == 0, header.Length, select, isText, part, textPass: true);
                 textParts[k] = part;
             });
+            ThrowFirstError(path, textParts);   // the text pass also checks the quoting of those columns
             for (int k = 0; k < parts.Length; k++) parts[k].Texts = textParts[k].Texts;
         }
         int n = parts.Sum(q => q.Rows);
