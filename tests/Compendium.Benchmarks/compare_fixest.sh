@@ -12,8 +12,9 @@
 #               ends up executing, without MSBuild's up-to-date check)
 #   fixest:     Rscript: library(data.table); library(fixest); d <- fread(FILE);
 #               feols(y ~ x1 + x2 + x3 + x4 + x5 | unit + year, d, cluster = ~unit)   (2 threads)
-# each under /usr/bin/time -v, and prints per size: the median wall time, the median peak resident
-# memory (max RSS), the ratio compendium / fixest, the in-process times each side reports (fixest:
+# each under /usr/bin/time -v, and prints per size: the median wall time, the median CPU time (user +
+# system: less sensitive than wall time to other processes on a shared machine), the median peak resident
+# memory (max RSS), each with the ratio compendium / fixest, the in-process times each side reports (fixest:
 # fread and feols; compendium: read and fit, from COMPENDIUM_TIMINGS=1 when the CLI supports it), and
 # the largest relative difference between the two sides' coefficients.
 # --hard adds the worker x firm chain of tests/reference/fe_conventions/hardfe_data.R at 10^6 rows
@@ -75,10 +76,11 @@ run_side() {
     inproc=$(grep -o 'timings:.*' "$o" | sed 's/^timings: *//; s/ /_/g')
     coefs=$(tail -1 "$o" | tr -d ' ')
   fi
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s}' "$t")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$t")
-  echo "$wall $rss $inproc $coefs" >>"$dir/$side.runs"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$t")
+  echo "$wall $rss $inproc $coefs $cpu" >>"$dir/$side.runs"
 }
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -90,25 +92,26 @@ compare() { # LABEL FILE FORMULA VCOV_CLI VCOV_R
     run_side compendium "$2" "$3" "$4" "$5"
     run_side fixest "$2" "$3" "$4" "$5"
   done
-  local cw fw cm fm ci fi diff
+  local cw fw cm fm cc fc ci fi diff
   cw=$(cut -d' ' -f1 "$dir/compendium.runs" | median); fw=$(cut -d' ' -f1 "$dir/fixest.runs" | median)
   cm=$(cut -d' ' -f2 "$dir/compendium.runs" | median); fm=$(cut -d' ' -f2 "$dir/fixest.runs" | median)
+  cc=$(cut -d' ' -f5 "$dir/compendium.runs" | median); fc=$(cut -d' ' -f5 "$dir/fixest.runs" | median)
   ci=$(cut -d' ' -f3 "$dir/compendium.runs" | tail -1); fi=$(cut -d' ' -f3 "$dir/fixest.runs" | tail -1)
   diff=$(paste -d' ' <(cut -d' ' -f4 "$dir/compendium.runs" | tail -1) <(cut -d' ' -f4 "$dir/fixest.runs" | tail -1) | python3 -c "
 import sys
 a, b = sys.stdin.read().split()
 pa = dict(kv.split('=') for kv in a.split(',')); pb = dict(kv.split('=') for kv in b.split(','))
 print('%.1e' % max(abs(float(pa[k]) - float(pb[k])) / abs(float(pb[k])) for k in pb))")
-  printf '| %s | %.2f s | %.2f s | %.2f | %s MiB | %s MiB | %.2f | %s | %s | %s |\n' "$label" "$cw" "$fw" \
-    "$(echo "$cw / $fw" | bc -l)" "$cm" "$fm" "$(echo "$cm / $fm" | bc -l)" "${ci//_/ }" "${fi//_/ }" "$diff"
-  { echo "## $label (wall_s rss_MiB in-process coefficients)"; sed 's/^/compendium /' "$dir/compendium.runs"; sed 's/^/fixest     /' "$dir/fixest.runs"; } >>"$dir/raw.txt"
+  printf '| %s | %.2f s | %.2f s | %.2f | %.2f s | %.2f s | %.2f | %s MiB | %s MiB | %.2f | %s | %s | %s |\n' "$label" "$cw" "$fw" \
+    "$(echo "$cw / $fw" | bc -l)" "$cc" "$fc" "$(echo "$cc / $fc" | bc -l)" "$cm" "$fm" "$(echo "$cm / $fm" | bc -l)" "${ci//_/ }" "${fi//_/ }" "$diff"
+  { echo "## $label (wall_s rss_MiB in-process coefficients cpu_s)"; sed 's/^/compendium /' "$dir/compendium.runs"; sed 's/^/fixest     /' "$dir/fixest.runs"; } >>"$dir/raw.txt"
 }
 
 : >"$dir/raw.txt"
 echo "compare_fixest.sh: $(date -u +%F), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start, medians of $reps alternating runs"
 echo
-echo "| case | compendium wall | fixest wall | ratio | compendium peak | fixest peak | ratio | compendium in-process | fixest in-process | max rel. coef. diff |"
-echo "|---|---:|---:|---:|---:|---:|---:|---|---|---:|"
+echo "| case | compendium wall | fixest wall | ratio | compendium CPU | fixest CPU | ratio | compendium peak | fixest peak | ratio | compendium in-process | fixest in-process | max rel. coef. diff |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|"
 for n in $rows; do
   f="$dir/large_$n.csv"
   [[ -s $f ]] || { echo "# writing $f" >&2; gen_large "$n" "$f"; }

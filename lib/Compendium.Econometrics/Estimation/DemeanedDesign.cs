@@ -102,7 +102,7 @@ public sealed class DemeanedDesign
         _rawNorms = rawNorms;
         _frame = new ModelFrame
         {
-            Formula = from._frame.Formula, Data = from._frame.Data, Rows = from._frame.Rows, Y = from._frame.Y,
+            Formula = from._frame.Formula, Data = from._frame.Data, SampleIndex = from._frame.SampleIndex, Y = from._frame.Y,
             Names = names, X = x, FixedEffects = from._frame.FixedEffects, Weights = from._frame.Weights,
             MissingDropped = from._frame.MissingDropped, SingletonsDropped = from._frame.SingletonsDropped,
         };
