@@ -58,6 +58,7 @@ public sealed class FitCommand : ICliCommand, IHasFlags
         double startCpu = CpuSeconds();
         var data = ReadModelData(dataPath, parsed, vcov, weights);
         double read = clock.Elapsed.TotalSeconds, readCpu = CpuSeconds();
+        long readPeak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
         if (parsed.Iv is not null)
         {
             // An IV part ('| d ~ z') makes it a 2SLS model: same options and output conventions, see IvCommand.
@@ -70,7 +71,7 @@ public sealed class FitCommand : ICliCommand, IHasFlags
         stdout.Write(json ? result.ToJson() + "\n" : result.ToTable("fit").ToMarkdown());
         if (Environment.GetEnvironmentVariable("COMPENDIUM_TIMINGS") == "1")
             stderr.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"timings: read {read:F2}s fit {clock.Elapsed.TotalSeconds - read:F2}s (CPU: start-up {startCpu:F2}s read {readCpu - startCpu:F2}s fit {CpuSeconds() - readCpu:F2}s; {data.RowCount} rows, {data.ColumnNames.Length} columns read; {result.DemeaningMethod})"));
+                $"timings: read {read:F2}s fit {clock.Elapsed.TotalSeconds - read:F2}s (CPU: start-up {startCpu:F2}s read {readCpu - startCpu:F2}s fit {CpuSeconds() - readCpu:F2}s; peak memory {readPeak / 1048576.0:F0} MiB after reading, {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB in all; {data.RowCount} rows, {data.ColumnNames.Length} columns read; {result.DemeaningMethod})"));
         return 0;
     }
 

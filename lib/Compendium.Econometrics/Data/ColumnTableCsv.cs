@@ -19,11 +19,11 @@ namespace Compendium.Econometrics.Data;
 /// <remarks>
 /// A file with a double quote anywhere is read again in one piece when it was cut into ranges (a quoted line
 /// break could straddle a cut); a column that turns out to be text is read in a second pass, as text.
-/// Memory: the final arrays plus one 64K-row segment per column and range while reading.
+/// Memory: the final arrays only, sized by a first pass that counts the line ends of each range (SIMD; it also
+/// brings a cold file into the page cache for the parse).
 /// </remarks>
 public static class ColumnTableCsv
 {
-    private const int SegmentRows = 1 << 16;
     private const long MinBytesPerRange = 4 << 20;
 
     /// <summary>
@@ -89,7 +89,7 @@ public static class ColumnTableCsv
     private sealed class Part
     {
         public int Lines, Rows;
-        public List<double[]>[] Numbers = [];
+        public long Offset, Bound;   // first row in the final arrays, and at most this many rows (line ends counted)
         public List<string?>[]? Texts;
         public bool SawQuote;
         public (int Line, int Row, string Message)? Error;
@@ -102,13 +102,18 @@ public static class ColumnTableCsv
         var header = ReadHeader(path);
         var select = Select(path, header, wanted);
         var isText = new bool[select.Length];
-        var parts = new Part[ranges.Length];
+        // Rows are written straight into the final arrays, sized by the line ends of each range (an upper bound:
+        // blank lines and quoted line breaks only make fewer records), so there is no second copy of the data.
+        var parts = CountLines(path, ranges);
+        long bound = parts.Sum(q => q.Bound);
+        if (bound > Array.MaxLength) throw new InputException($"{path}: more than {Array.MaxLength} rows; split the file.");
+        var numbers = new double[select.Length][];
+        for (int c = 0; c < select.Length; c++) numbers[c] = GC.AllocateUninitializedArray<double>((int)bound);
         Parallel.For(0, ranges.Length, new ParallelOptions { MaxDegreeOfParallelism = ranges.Length }, k =>
         {
-            var part = new Part();
-            try { ParseRange(path, ranges[k], k == 0, header.Length, select, isText, part, textPass: null); }
+            var part = parts[k];
+            try { ParseRange(path, ranges[k], k == 0, header.Length, select, isText, part, numbers, textPass: null); }
             catch (DecoderFallbackException) { part.Fatal = ExceptionDispatchInfo.Capture(new InputException($"{path}: not valid UTF-8 text")); }
-            parts[k] = part;
         });
         bool sawQuote = parts.Any(q => q.SawQuote);
         if (sawQuote && ranges.Length > 1) return new Result(null!, true);
@@ -119,8 +124,8 @@ public static class ColumnTableCsv
             var textParts = new Part[ranges.Length];
             Parallel.For(0, ranges.Length, new ParallelOptions { MaxDegreeOfParallelism = ranges.Length }, k =>
             {
-                var part = new Part();
-                ParseRange(path, ranges[k], k == 0, header.Length, select, isText, part, textPass: true);
+                var part = new Part { Offset = parts[k].Offset, Bound = parts[k].Bound };
+                ParseRange(path, ranges[k], k == 0, header.Length, select, isText, part, numbers, textPass: true);
                 textParts[k] = part;
             });
             ThrowFirstError(path, textParts);   // the text pass also checks the quoting of those columns
@@ -133,21 +138,22 @@ public static class ColumnTableCsv
             string name = header[select[c]];
             if (isText[c])
             {
+                numbers[c] = null!;
                 var col = new string?[n]; int at = 0;
                 foreach (var q in parts) { q.Texts![c].CopyTo(col, at); at += q.Rows; q.Texts[c] = null!; }
                 table = table.With(name, col);
+                continue;
             }
-            else
+            var num = numbers[c];
+            if (n < num.Length)
             {
-                var col = GC.AllocateUninitializedArray<double>(n); int at = 0;
-                foreach (var q in parts)
-                {
-                    int left = q.Rows;
-                    foreach (var seg in q.Numbers[c]) { int m = Math.Min(left, seg.Length); Array.Copy(seg, 0, col, at, m); at += m; left -= m; }
-                    q.Numbers[c] = null!;
-                }
-                table = table.With(name, col);
+                // fewer records than line ends (blank lines, quoted line breaks): close the gaps, then trim
+                long at = 0;
+                foreach (var q in parts) { Array.Copy(num, q.Offset, num, at, q.Rows); at += q.Rows; }
+                Array.Resize(ref num, n);
+                numbers[c] = null!;
             }
+            table = table.With(name, num);
         }
         return new Result(table, false);
     }
@@ -242,13 +248,54 @@ public static class ColumnTableCsv
         return (false, "a quoted field is never closed");
     }
 
+    // Line ends of each range, read in 1 MB blocks (SIMD count): LF, and CR not followed by LF.
+    private static Part[] CountLines(string path, (long Start, long Length)[] ranges)
+    {
+        var parts = ranges.Select(_ => new Part()).ToArray();
+        Parallel.For(0, ranges.Length, new ParallelOptions { MaxDegreeOfParallelism = ranges.Length }, k =>
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            fs.Position = ranges[k].Start;
+            var buf = new byte[1 << 20];
+            long left = ranges[k].Length, ends = 0;
+            byte last = 0;
+            while (left > 0)
+            {
+                int got = fs.Read(buf, 0, (int)Math.Min(buf.Length, left));
+                if (got == 0) break;
+                var span = buf.AsSpan(0, got);
+                ends += span.Count((byte)'\n');
+                for (int at = span.IndexOf((byte)'\r'); at >= 0; )
+                {
+                    bool crlf = at + 1 < got ? span[at + 1] == (byte)'\n' : left > got && PeekIsLf(fs);
+                    if (!crlf) ends++;
+                    int next = span[(at + 1)..].IndexOf((byte)'\r');
+                    at = next < 0 ? -1 : at + 1 + next;
+                }
+                last = span[got - 1];
+                left -= got;
+            }
+            if (k == ranges.Length - 1 && last != (byte)'\n' && last != (byte)'\r' && ranges[k].Length > 0) ends++;   // no line end after the last record
+            parts[k].Bound = ends;
+        });
+        long offset = 0;
+        foreach (var q in parts) { q.Offset = offset; offset += q.Bound; }
+        return parts;
+    }
+
+    private static bool PeekIsLf(FileStream fs)
+    {
+        long pos = fs.Position;
+        int b = fs.ReadByte();
+        fs.Position = pos;
+        return b == '\n';
+    }
+
     private static void ParseRange(string path, (long Start, long Length) range, bool first, int width, int[] select,
-        bool[] isText, Part part, bool? textPass)
+        bool[] isText, Part part, double[][] numbers, bool? textPass)
     {
         int m = select.Length;
-        var segs = new List<double[]>[m];
-        var cur = new double[m][];
-        for (int c = 0; c < m; c++) { segs[c] = []; cur[c] = GC.AllocateUninitializedArray<double>(SegmentRows); segs[c].Add(cur[c]); }
+        long offset = part.Offset;
         List<string?>[]? texts = textPass == true ? Enumerable.Range(0, m).Select(_ => new List<string?>()).ToArray() : null;
         var intern = textPass == true ? new Dictionary<string, string>(StringComparer.Ordinal) : null;
         var lookup = intern?.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -269,15 +316,14 @@ public static class ColumnTableCsv
             }
             bool quoted = row.Span.IndexOf('"') >= 0;
             if (quoted) part.SawQuote = true;
-            int slot = (rows - 1) & (SegmentRows - 1);
-            if (slot == 0 && rows > 1 && textPass != true)
-                for (int c = 0; c < m; c++) { cur[c] = GC.AllocateUninitializedArray<double>(SegmentRows); segs[c].Add(cur[c]); }
+            long slot = offset + rows - 1;
+            if (rows > part.Bound) throw new InvalidOperationException($"{path}: more records than line ends in a byte range");
             for (int c = 0; c < m; c++)
             {
                 if (textPass == true ? !isText[c] : isText[c]) continue;
                 var col = row[select[c]];
                 ReadOnlySpan<char> s = col.Span;
-                if (textPass != true && !quoted && s.Length > 0 && col.TryParse<double>(out double fast)) { cur[c][slot] = fast; continue; }
+                if (textPass != true && !quoted && s.Length > 0 && col.TryParse<double>(out double fast)) { numbers[c][slot] = fast; continue; }
                 if (quoted && s.IndexOf('"') >= 0)
                 {
                     var (ok, err) = Unquote(s, buf);
@@ -296,13 +342,13 @@ public static class ColumnTableCsv
                     texts![c].Add(str);
                     continue;
                 }
-                if (missing) cur[c][slot] = double.NaN;
-                else if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) cur[c][slot] = v;
+                if (missing) numbers[c][slot] = double.NaN;
+                else if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) numbers[c][slot] = v;
                 else { lock (isText) isText[c] = true; }
             }
         }
     done:
-        part.Lines = from - 1; part.Rows = rows; part.Numbers = segs; part.Texts = texts;
+        part.Lines = from - 1; part.Rows = rows; part.Texts = texts;
     }
 
     private static int LinesBefore(SepReader.Row row, int col)

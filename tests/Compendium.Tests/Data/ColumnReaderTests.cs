@@ -96,6 +96,21 @@ public class ColumnReaderTests
     }
 
     [Fact]
+    public void CrLfLoneCrAndBlankLinesInParallelRanges()
+    {
+        var sb = new StringBuilder("id,x\r\n");
+        for (int i = 0; i < 400_000; i++) sb.Append(i % 1000 == 0 ? "\r\n" : "").Append(CultureInfo.InvariantCulture, $"{i},{i * 0.5}\r\n");
+        var path = Write("crlf.csv", sb.ToString());
+        var four = ColumnTableCsv.Read(path, threads: 4);
+        Assert.Equal(400_000, four.RowCount);
+        Assert.Equal(Enumerable.Range(0, 400_000).Select(i => (double)i).ToArray(), four.Numeric("id"));
+        Assert.Equal(399_999 * 0.5, four.Numeric("x")[^1]);
+        var cr = ColumnTableCsv.Read(Write("cr.csv", "a,b\r1,2\r\r3,4"));
+        Assert.Equal(new[] { 1.0, 3 }, cr.Numeric("a"));
+        Assert.Equal(0, ColumnTableCsv.Read(Write("header.csv", "a,b\n")).RowCount);
+    }
+
+    [Fact]
     public void AnErrorLateInALargeFileNamesItsLineAndRow()
     {
         var path = LargeCsv("late.csv", i => i == 280_000 ? "1,2\n" : null);
