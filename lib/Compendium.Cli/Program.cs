@@ -12,7 +12,7 @@ namespace Compendium.Cli;
 /// </summary>
 public static class Program
 {
-    /// <summary>Process entry point: <see cref="Run"/> on the console streams; returns the exit code.</summary>
+    /// <summary>Process entry point: <see cref="Run(IReadOnlyList{string}, TextWriter, TextWriter)"/> on the console streams; returns the exit code.</summary>
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Run a command line in-process (tests call this directly).</summary>

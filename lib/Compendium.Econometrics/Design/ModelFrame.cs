@@ -16,7 +16,9 @@ internal sealed class ModelFrame
     public required Formula Formula { get; init; }
     public required ColumnTable Data { get; init; }
     /// <summary>Source row of each estimation-sample row.</summary>
-    public required int[] Rows { get; init; }
+    public int[] Rows => SampleIndex ?? Enumerable.Range(0, Data.RowCount).ToArray();
+    /// <summary>Source row of each estimation-sample row, or null when the sample is every row in order (no index is stored then).</summary>
+    public required int[]? SampleIndex { get; init; }
     public required double[] Y { get; init; }
     public required ImmutableArray<string> Names { get; init; }
     public required double[][] X { get; init; }
@@ -34,7 +36,7 @@ internal sealed class ModelFrame
         lock (FullFactors)
         {
             if (!FullFactors.TryGetValue(name, out var f)) FullFactors[name] = f = Factor.FromColumn(Data, name);
-            return f.Subset(Rows);
+            return SampleIndex is null ? f : f.Subset(SampleIndex);
         }
     }
 
@@ -99,16 +101,19 @@ internal sealed class ModelFrame
         int missing = 0;
         foreach (var k in keep) if (!k) missing++;
         int singletons = dropSingletons ? Singletons.Drop(keep, fes) : 0;
-        var rows = new int[n - missing - singletons];
-        if (rows.Length == n) for (int i = 0; i < n; i++) rows[i] = i;
-        else for (int i = 0, j = 0; i < n; i++) if (keep[i]) rows[j++] = i;
-        if (rows.Length == 0) throw new InputException($"{data.Source}: no observations left for '{formula.Text}' after removing {missing} rows with missing values and {singletons} singletons.");
+        int[]? rows = null;   // every row kept: no index (it would be 4 bytes per row for nothing)
+        if (missing + singletons > 0)
+        {
+            rows = new int[n - missing - singletons];
+            for (int i = 0, j = 0; i < n; i++) if (keep[i]) rows[j++] = i;
+        }
+        if (n - missing - singletons == 0) throw new InputException($"{data.Source}: no observations left for '{formula.Text}' after removing {missing} rows with missing values and {singletons} singletons.");
         var X = new double[columns.Count][];
         Parallel.For(0, columns.Count, j => X[j] = Gather(columns[j], rows));
         return new ModelFrame
         {
-            Formula = formula, Data = data, Rows = rows, Y = Gather(y, rows), Names = names.ToImmutable(), X = X,
-            FixedEffects = fes.Select(f => f.Subset(rows)).ToArray(),
+            Formula = formula, Data = data, SampleIndex = rows, Y = Gather(y, rows), Names = names.ToImmutable(), X = X,
+            FixedEffects = rows is null ? fes : fes.Select(f => f.Subset(rows)).ToArray(),
             Weights = w is null ? null : Gather(w, rows),
             MissingDropped = missing, SingletonsDropped = singletons, FullFactors = full,
         };
@@ -168,9 +173,40 @@ internal sealed class ModelFrame
         };
     }
 
-    internal static double[] Gather(double[] src, int[] rows)
+    /// <summary>
+    /// The scale against which a regressor counts as collinear (see <c>OlsSolver</c>): its (weighted) norm
+    /// around its mean when the model has fixed effects or an intercept, so that adding a constant to a
+    /// regressor never changes which regressors are kept (x = 10⁷ + N(0, 1) is not collinear with the
+    /// fixed effects); the raw norm for the intercept column and in a model with neither.
+    /// </summary>
+    public double[] CollinearityScales()
     {
-        if (rows.Length == src.Length) return src;
+        bool centre = FixedEffects.Length > 0 || Names.Contains("(Intercept)");
+        var scales = new double[X.Length];
+        void One(int j) => scales[j] = Norm(X[j], Weights, centre && Names[j] != "(Intercept)");
+        if (Y.Length < 100_000) for (int j = 0; j < X.Length; j++) One(j);
+        else Parallel.For(0, X.Length, One);
+        return scales;
+    }
+
+    /// <summary>√Σ w (x − x̄_w)² (centred) or √Σ w x² (raw); w = 1 without weights.</summary>
+    public static double Norm(double[] x, double[]? w, bool centred)
+    {
+        double mean = 0;
+        if (centred)
+        {
+            double sw = 0, sx = 0;
+            for (int i = 0; i < x.Length; i++) { double wi = w?[i] ?? 1; sw += wi; sx += wi * x[i]; }
+            mean = sw > 0 ? sx / sw : 0;
+        }
+        double ss = 0;
+        for (int i = 0; i < x.Length; i++) { double d = x[i] - mean; ss += (w?[i] ?? 1) * d * d; }
+        return Math.Sqrt(ss);
+    }
+
+    internal static double[] Gather(double[] src, int[]? rows)
+    {
+        if (rows is null || rows.Length == src.Length) return src;
         var dst = new double[rows.Length];
         for (int i = 0; i < rows.Length; i++) dst[i] = src[rows[i]];
         return dst;

@@ -20,7 +20,7 @@ public sealed class CommandLineFailureTests
         return (code, o.ToString(), e.ToString());
     }
 
-    private static string Castle => Path.Combine(Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
+    private static string Castle => Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
 
     private static string TempFile(string name, string text)
     {
@@ -105,7 +105,7 @@ public sealed class CommandLineFailureTests
     [Fact]
     public void AGapInATreatedUnitsEventTimeIsRejectedWithUnitAndYear()
     {
-        var lines = File.ReadAllLines(Path.Combine(Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "mpdta_derived.csv"));
+        var lines = File.ReadAllLines(Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "mpdta_derived.csv"));
         var header = lines[0].Split(',');
         int rel = Array.IndexOf(header, "\"rel\""), county = Array.IndexOf(header, "\"countyreal\""), year = Array.IndexOf(header, "\"year\"");
         int at = Array.FindIndex(lines, l => l.Split(',')[county] == "8001" && l.Split(',')[year] == "2005");
@@ -191,7 +191,7 @@ public sealed class CommandLineFailureTests
                 sb.Append(string.Join(",", Enumerable.Range(0, 10).Select(_ => rng.NextDouble().ToString("F6", CultureInfo.InvariantCulture))))
                   .Append(CultureInfo.InvariantCulture, $",{a},{k}\n");
         var path = TempFile("ring.csv", sb.ToString());
-        var (code, _, err) = Cli("fit", "--data", path, "--formula", "y ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 | a + b", "--vcov", "iid");
+        var (code, _, err) = Cli("fit", "--data", path, "--formula", "y ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 | a + b", "--vcov", "iid", "--fixef-cg", "--fixef-maxiter", "3");
         Assert.Equal(1, code);
         Assert.Contains("did not converge", err);
         Assert.Single(err.TrimEnd().Split('\n'));
