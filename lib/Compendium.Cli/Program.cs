@@ -30,7 +30,8 @@ public static class Program
         if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
         {
             stdout.WriteLine("usage: compendium <command> [options]\n\ncommands:");
-            foreach (var c in commands.Values) stdout.WriteLine($"  {c.Name,-10} {c.Summary}");
+            int width = commands.Keys.Max(k => k.Length);
+            foreach (var c in commands.Values) stdout.WriteLine($"  {c.Name.PadRight(width)}  {c.Summary}");
             stdout.WriteLine("\n'compendium <command> --help' shows a command's options; --verbose (any command) adds the stack trace to an unexpected error.");
             return args.Count == 0 ? 2 : 0;
         }
