@@ -224,6 +224,7 @@ public sealed record SunAbrahamResult(string Formula, ImmutableArray<Coefficient
     protected internal override void WriteJsonMembers(Utf8JsonWriter w)
     {
         StaggeredJson.Dynamic(w, Path);
+        StaggeredJson.PathCovariance(w, PathCovariance());
         if (Coefficients.Any(c => c.Name == "ATT")) StaggeredJson.Overall(w, Att.Estimate, Att.StdError, Att.CiLow, Att.CiHigh);
         StaggeredJson.PreTest(w, PreTrend);
     }
