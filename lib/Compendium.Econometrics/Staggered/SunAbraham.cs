@@ -161,7 +161,7 @@ public static class SunAbraham
             [.. path], null, options, control, alwaysDropped);
         var leads = coefs.Where(c => c.Name.StartsWith("event_time::", StringComparison.Ordinal) &&
                                      int.Parse(c.Name["event_time::".Length..], CultureInfo.InvariantCulture) < options.Reference).Select(c => c.Name).ToArray();
-        return leads.Length > 0 ? result with { PreTrend = result.Wald(leads) with { Null = "all aggregated leads are zero" } } : result;
+        return leads.Length > 0 ? result with { PreTrend = result.Wald(leads) with { Name = "Pre-trend test (aggregated leads, F)", Null = "all aggregated leads are zero" } } : result;
     }
 }
 
