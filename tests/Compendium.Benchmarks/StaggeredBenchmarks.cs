@@ -129,3 +129,37 @@ public static class StaggeredBench
         }
     }
 }
+
+/// <summary>Where the time of one relative-magnitude set goes (<c>--honest-profile</c>).</summary>
+public static class HonestProfile
+{
+    /// <summary>Time the least-favourable critical values and the grid tests of one combination.</summary>
+    public static void Run()
+    {
+        var panel = StaggeredBench.LoadPanel();
+        var cs = CallawaySantAnna.Fit(panel, "resilience", "city_code", "year", "policy_year", new CallawaySantAnnaOptions(Method: DidMethod.Regression, Base: BasePeriod.Universal));
+        var (beta, sigma, pre, post) = HonestDid.Extract(cs);
+        var S = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(sigma);
+        var a = RelativeMagnitudes.CreateA(pre.Length, post.Length, 1, 0, true);
+        var sw = Stopwatch.StartNew();
+        var l = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(post.Length, i => i == 0 ? 1 : 0);
+        var gamma = RelativeMagnitudes.ConstructGamma(l);
+        var aGammaInv = a.SubMatrix(0, a.RowCount, pre.Length, post.Length) * gamma.Inverse();
+        var xt = aGammaInv.SubMatrix(0, a.RowCount, 1, post.Length - 1);
+        var rows = Enumerable.Range(0, a.RowCount).Where(r => Enumerable.Range(pre.Length, a.ColumnCount - pre.Length).Any(c => a[r, c] != 0)).ToList();
+        var x = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowVectors(rows.Select(r => xt.Row(r)));
+        var sy = a * S * a.Transpose();
+        var sArp = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(rows.Count, rows.Count, (i, j) => sy[rows[i], rows[j]]);
+        sw.Restart();
+        double cv = Arp.LeastFavorableCv(x, sArp, 0.005);
+        Console.WriteLine($"LF cv ({rows.Count} moments, {x.ColumnCount} nuisance): {sw.ElapsedMilliseconds} ms, cv = {cv}");
+        var sd = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(rows.Count, i => Math.Sqrt(sArp[i, i]));
+        var y = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(rows.Count, i => 0.001 * i);
+        sw.Restart();
+        for (int i = 0; i < 1000; i++) Arp.TestDeltaLp(y, x, sd);
+        Console.WriteLine($"1000 eta LPs: {sw.ElapsedMilliseconds} ms");
+        sw.Restart();
+        for (int i = 0; i < 1000; i++) Arp.ConditionalTestLf(y, x, sArp, 0.05, 0.005, cv);
+        Console.WriteLine($"1000 conditional tests: {sw.ElapsedMilliseconds} ms");
+    }
+}
