@@ -85,7 +85,7 @@ public static class StaggeredPlots
             yaxis = new { title = new { text = yTitle }, zeroline = true, zerolinecolor = "rgb(120,120,120)" },
             shapes = new[] { new { type = "line", xref = "paper", yref = "y", x0 = 0, x1 = 1, y0 = bacon.TwfeEstimate, y1 = bacon.TwfeEstimate, line = new { dash = "dash", color = Grey, width = 1 } } },
             annotations = new[] { new { xref = "paper", yref = "y", x = 1, y = bacon.TwfeEstimate, text = "TWFE estimate", showarrow = false, xanchor = "right", yanchor = "bottom" } },
-            legend = new { x = 0.01, y = 0.99 },
+            legend = new { x = 0.35, y = 0.45, xanchor = "left", yanchor = "middle" },
         });
     }
 
