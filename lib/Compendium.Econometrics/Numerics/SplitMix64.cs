@@ -63,7 +63,7 @@ public sealed class SplitMix64
         }
     }
 
-    /// <summary>Fill <paramref name="signs"/> with Rademacher weights (±1 with probability ½): one bit per weight, the lowest bit of each 64-bit output first.</summary>
+    /// <summary>Fill <paramref name="signs"/> with Rademacher weights (±1 with probability ½): one bit per weight, the lowest bit of each draw first (bit 0 → +1, bit 1 → −1).</summary>
     public void FillRademacher(Span<double> signs)
     {
         int i = 0;
@@ -75,12 +75,12 @@ public sealed class SplitMix64
     }
 
     /// <summary>
-    /// Fill <paramref name="weights"/> with Webb's six-point weights ±√(3/2), ±1, ±√(1/2), each with
-    /// probability 1/6: index ⌊6u⌋ of (−√1.5, −1, −√0.5, √0.5, 1, √1.5) with u = <see cref="NextDouble"/>.
+    /// Fill <paramref name="weights"/> with Webb's six-point weights, each with probability 1/6: element
+    /// <see cref="NextBelow"/>(6) of (−√1.5, −1, −√0.5, √0.5, 1, √1.5).
     /// </summary>
     public void FillWebb(Span<double> weights)
     {
-        for (int i = 0; i < weights.Length; i++) weights[i] = WebbPoints[(int)(NextDouble() * 6)];
+        for (int i = 0; i < weights.Length; i++) weights[i] = WebbPoints[(int)NextBelow(6)];
     }
 
     private static readonly double[] WebbPoints = [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];

@@ -107,33 +107,54 @@ public static class WildClusterBootstrap
         var k0 = ScoreMatrix(design, x, ainv, z, u0, codes, G);
         var k1 = ScoreMatrix(design, x, ainv, z, m, codes, G);
 
-        // draws
+        // draws, in chunks: V (chunk × G) times K0′ and K1′ by a blocked kernel; per draw the five numbers of t*_b(r)
         bool enumerate = options.Weights == WildWeights.Rademacher && G <= 30 && (1L << G) <= options.Draws;
         int draws = enumerate ? 1 << G : options.Draws;
+        bool needK1 = options.ConfidenceInterval;
+        if (!needK1)
+        {
+            // only r = Null is evaluated: K(r) = K0 − r K1, c(r) = c0 − r c1
+            for (int q = 0; q < k0.Length; q++) k0[q] -= options.Null * k1[q];
+            for (int g = 0; g < G; g++) c0[g] -= options.Null * c1[g];
+        }
         var rng = new SplitMix64(options.Seed);
-        var v = new double[G];
-        var kv0 = new double[G];
-        var kv1 = new double[G];
         var a0 = new double[draws]; var a1 = new double[draws];
         var q0 = new double[draws]; var q01 = new double[draws]; var q1 = new double[draws];
-        for (int b = 0; b < draws; b++)
+        const int Chunk = 256;
+        var vChunk = new double[Chunk * G];
+        var r0 = new double[Chunk * G];
+        var r1 = needK1 ? new double[Chunk * G] : [];
+        for (int start = 0; start < draws; start += Chunk)
         {
-            if (enumerate) for (int g = 0; g < G; g++) v[g] = ((b >> g) & 1) == 0 ? 1 : -1;
-            else if (options.Weights == WildWeights.Rademacher) rng.FillRademacher(v);
-            else rng.FillWebb(v);
-            a0[b] = Vectors.Dot(c0, v);
-            a1[b] = Vectors.Dot(c1, v);
-            for (int g = 0; g < G; g++)
+            int rows = Math.Min(Chunk, draws - start);
+            var vs = vChunk.AsSpan(0, rows * G);
+            if (enumerate)
+                for (int b = 0; b < rows; b++)
+                    for (int g = 0; g < G; g++) vs[b * G + g] = (((start + b) >> g) & 1) == 0 ? 1 : -1;
+            else if (options.Weights == WildWeights.Rademacher)
+                for (int b = 0; b < rows; b++) rng.FillRademacher(vs.Slice(b * G, G));
+            else
+                for (int b = 0; b < rows; b++) rng.FillWebb(vs.Slice(b * G, G));
+            MultiplyTransposed(vChunk, rows, k0, G, r0);
+            if (needK1) MultiplyTransposed(vChunk, rows, k1, G, r1);
+            for (int b = 0; b < rows; b++)
             {
-                kv0[g] = Vectors.Dot(k0.AsSpan(g * G, G), v);
-                kv1[g] = Vectors.Dot(k1.AsSpan(g * G, G), v);
+                var v = vChunk.AsSpan(b * G, G);
+                var kv0 = r0.AsSpan(b * G, G);
+                a0[start + b] = Vectors.Dot(c0, v);
+                q0[start + b] = Vectors.Dot(kv0, kv0);
+                if (needK1)
+                {
+                    var kv1 = r1.AsSpan(b * G, G);
+                    a1[start + b] = Vectors.Dot(c1, v);
+                    q01[start + b] = Vectors.Dot(kv0, kv1);
+                    q1[start + b] = Vectors.Dot(kv1, kv1);
+                }
             }
-            q0[b] = Vectors.Dot(kv0, kv0);
-            q01[b] = Vectors.Dot(kv0, kv1);
-            q1[b] = Vectors.Dot(kv1, kv1);
         }
-        var stats = new DrawStatistics(beta, se, ssc, a0, a1, q0, q01, q1);
-        double p = stats.PValue(options.Null);
+        // without the interval, a*, q* already hold r = Null (a1 = q01 = q1 = 0); shift β̂ accordingly
+        var stats = needK1 ? new DrawStatistics(beta, se, ssc, a0, a1, q0, q01, q1) : new DrawStatistics(beta - options.Null, se, ssc, a0, a1, q0, q01, q1);
+        double p = stats.PValue(needK1 ? options.Null : 0);
         double lo = double.NaN, hi = double.NaN;
         if (options.ConfidenceInterval)
         {
@@ -141,6 +162,50 @@ public static class WildClusterBootstrap
             hi = stats.Bound(1, options.Alpha);
         }
         return new WildBootstrapResult(fit, coefficient, cluster, beta, se, (beta - options.Null) / se, p, lo, hi, draws, enumerate, G, options);
+    }
+
+    /// <summary>result[b·G + g] = Σ_h v[b·G + h] k[g·G + h] for b &lt; m: V K′ by 4 × 4 blocks with SIMD over h.</summary>
+    internal static void MultiplyTransposed(double[] v, int m, double[] k, int G, double[] result)
+    {
+        int w = System.Numerics.Vector<double>.Count;
+        int hv = System.Numerics.Vector.IsHardwareAccelerated ? G - G % w : 0;
+        int b = 0;
+        Span<System.Numerics.Vector<double>> acc = stackalloc System.Numerics.Vector<double>[16];
+        for (; b + 4 <= m; b += 4)
+        {
+            int g = 0;
+            for (; g + 4 <= G; g += 4)
+            {
+                acc.Clear();
+                var vb0 = v.AsSpan((b + 0) * G, G); var vb1 = v.AsSpan((b + 1) * G, G);
+                var vb2 = v.AsSpan((b + 2) * G, G); var vb3 = v.AsSpan((b + 3) * G, G);
+                var kg0 = k.AsSpan((g + 0) * G, G); var kg1 = k.AsSpan((g + 1) * G, G);
+                var kg2 = k.AsSpan((g + 2) * G, G); var kg3 = k.AsSpan((g + 3) * G, G);
+                for (int h = 0; h < hv; h += w)
+                {
+                    var x0 = new System.Numerics.Vector<double>(vb0.Slice(h, w)); var x1 = new System.Numerics.Vector<double>(vb1.Slice(h, w));
+                    var x2 = new System.Numerics.Vector<double>(vb2.Slice(h, w)); var x3 = new System.Numerics.Vector<double>(vb3.Slice(h, w));
+                    var y0 = new System.Numerics.Vector<double>(kg0.Slice(h, w)); var y1 = new System.Numerics.Vector<double>(kg1.Slice(h, w));
+                    var y2 = new System.Numerics.Vector<double>(kg2.Slice(h, w)); var y3 = new System.Numerics.Vector<double>(kg3.Slice(h, w));
+                    acc[0] += x0 * y0; acc[1] += x0 * y1; acc[2] += x0 * y2; acc[3] += x0 * y3;
+                    acc[4] += x1 * y0; acc[5] += x1 * y1; acc[6] += x1 * y2; acc[7] += x1 * y3;
+                    acc[8] += x2 * y0; acc[9] += x2 * y1; acc[10] += x2 * y2; acc[11] += x2 * y3;
+                    acc[12] += x3 * y0; acc[13] += x3 * y1; acc[14] += x3 * y2; acc[15] += x3 * y3;
+                }
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++)
+                    {
+                        double s = System.Numerics.Vector.Dot(acc[i * 4 + j], System.Numerics.Vector<double>.One);
+                        var vi = v.AsSpan((b + i) * G, G); var kj = k.AsSpan((g + j) * G, G);
+                        for (int h = hv; h < G; h++) s += vi[h] * kj[h];
+                        result[(b + i) * G + g + j] = s;
+                    }
+            }
+            for (; g < G; g++)
+                for (int i = 0; i < 4; i++) result[(b + i) * G + g] = Vectors.Dot(v.AsSpan((b + i) * G, G), k.AsSpan(g * G, G));
+        }
+        for (; b < m; b++)
+            for (int g = 0; g < G; g++) result[b * G + g] = Vectors.Dot(v.AsSpan(b * G, G), k.AsSpan(g * G, G));
     }
 
     private static double[] ClusterSums(double[] z, double[] u, int[] codes, int g)

@@ -33,6 +33,25 @@ internal static class Arp
         return (true, -sol.Objective, sol.X);
     }
 
+    /// <summary>The program of <see cref="TestDeltaLp"/> with its constraints set up once, for many outcomes y with the same X and Σ.</summary>
+    public static SimplexProblem EtaProgram(Matrix<double> x, Matrix<double> sigma)
+    {
+        int m = sigma.RowCount, k = x.ColumnCount;
+        var a = new double[k + 1, m];
+        var b = new double[k + 1];
+        for (int i = 0; i < m; i++) { a[0, i] = Math.Sqrt(sigma[i, i]); for (int j = 0; j < k; j++) a[j + 1, i] = x[i, j]; }
+        b[0] = 1;
+        return new SimplexProblem(a, b);
+    }
+
+    private static (bool Ok, double Eta, double[] Lambda) Solve(SimplexProblem lp, Vector<double> y)
+    {
+        var c = new double[y.Count];
+        for (int i = 0; i < c.Length; i++) c[i] = -y[i];
+        var sol = lp.Minimize(c);
+        return sol.Status == LpStatus.Optimal ? (true, -sol.Objective, sol.X) : (false, double.NaN, new double[y.Count]);
+    }
+
     /// <summary>
     /// The least-favourable critical value: the 1 − κ quantile (type 7) of η over 1,000 draws
     /// ξ ~ N(0, Σ), drawn exactly as HonestDiD does (set.seed(0); mvtnorm::rmvnorm, eigen method).
@@ -45,12 +64,16 @@ internal static class Arp
         var rng = new RCompatibleRandom(0);
         var z = Vb.Dense(m);
         var etas = new List<double>(sims);
+        // the dual feasible set {λ ≥ 0: σ′λ = 1, X′λ = 0} is the same for every draw: one phase 1, warm starts after
+        var lp = EtaProgram(x, sigma);
+        var cost = new double[m];
         for (int s = 0; s < sims; s++)
         {
             for (int i = 0; i < m; i++) z[i] = rng.NextNormal();
             var xi = root.TransposeThisAndMultiply(z); // row vector z' R
-            var r = TestDeltaLp(xi, x, sd);
-            if (r.Ok) etas.Add(r.Eta);
+            for (int i = 0; i < m; i++) cost[i] = -xi[i];
+            var r = lp.Minimize(cost);
+            if (r.Status == LpStatus.Optimal) etas.Add(-r.Objective);
         }
         return QuantileType7(etas, 1 - kappa);
     }
@@ -100,11 +123,12 @@ internal static class Arp
     }
 
     /// <summary>The conditional test with the least-favourable first stage (hybrid_flag = "LF"); true = reject.</summary>
-    public static bool ConditionalTestLf(Vector<double> y, Matrix<double> x, Matrix<double> sigma, double alpha, double kappa, double lfCv)
+    public static bool ConditionalTestLf(Vector<double> y, Matrix<double> x, Matrix<double> sigma, double alpha, double kappa, double lfCv,
+        SimplexProblem? etaProgram = null)
     {
         int m = sigma.RowCount, k = x.ColumnCount;
         var sd = Vb.Dense(m, i => Math.Sqrt(sigma[i, i]));
-        var lin = TestDeltaLp(y, x, sd);
+        var lin = etaProgram is null ? TestDeltaLp(y, x, sd) : Solve(etaProgram, y);
         if (!lin.Ok) return false; // "LP for eta did not converge properly. Not rejecting"
         double modSize = (alpha - kappa) / (1 - kappa);
         if (lin.Eta > lfCv) return true;

@@ -203,8 +203,11 @@ public sealed record HonestDidResult(HonestRestriction Restriction, string Metho
                 : "Rambachan & Roth (2023), smoothness Δ^SD(M): the slope of the trend difference changes by at most M per period; optimal fixed-length confidence intervals (HonestDiD's FLCI).",
             string.Create(CultureInfo.InvariantCulture, $"Target: {Target}; {NumPre} pre- and {NumPost} post-treatment coefficients; {100 * (1 - Alpha):G3}% sets. Original interval [{OriginalLower:F4}, {OriginalUpper:F4}]."),
         };
+        bool atEnd = BreakdownValue is { } bv && Bounds.Length > 0 && bv == Bounds.Max(x => x.M) && Bounds.MaxBy(x => x.M)!.ExcludesZero;
         n.Add(BreakdownValue is { } b
-            ? string.Create(CultureInfo.InvariantCulture, $"Breakdown value: the effect stays significant up to {MLabel} = {b:G4}.")
+            ? atEnd
+                ? string.Create(CultureInfo.InvariantCulture, $"Breakdown value: at least {MLabel} = {b:G4} (the effect is significant at every value tried).")
+                : string.Create(CultureInfo.InvariantCulture, $"Breakdown value: the effect stays significant up to {MLabel} = {b:G4}.")
             : $"Breakdown value: none — the robust set includes zero already at the smallest {MLabel} of the grid.");
         return [.. n];
     }

@@ -21,17 +21,22 @@ internal static class RelativeMagnitudes
         var grid = Seq(lb, ub, gridPoints);
         var accept = new bool[gridPoints];
         double kappa = alpha / 10;
-        for (int s = -(numPre - 1); s <= 0; s++)
+        // the union over the location s and the sign of the largest pre-period change: each combination's
+        // least-favourable critical value is computed once (in parallel; each draws from its own set.seed(0)
+        // stream, so the result does not depend on the order), then grid points already accepted are skipped
+        var combos = new List<(int S, bool MaxPositive)>();
+        for (int s = -(numPre - 1); s <= 0; s++) { combos.Add((s, true)); combos.Add((s, false)); }
+        var tests = new Func<double, bool>[combos.Count];
+        Parallel.For(0, combos.Count, i =>
         {
-            foreach (bool maxPositive in new[] { true, false })
-            {
-                var a = CreateA(numPre, numPost, mbar, s, maxPositive);
-                var acc = numPost == 1
-                    ? NoNuisanceGrid(betahat, S, a, numPre, numPost, l, alpha, kappa, grid)
-                    : NuisanceGrid(betahat, S, a, numPre, numPost, l, alpha, kappa, grid);
-                for (int g = 0; g < gridPoints; g++) accept[g] |= acc[g];
-            }
-        }
+            var a = CreateA(numPre, numPost, mbar, combos[i].S, combos[i].MaxPositive);
+            tests[i] = numPost == 1
+                ? NoNuisanceTest(betahat, S, a, numPre, alpha, kappa)
+                : NuisanceTest(betahat, S, a, numPre, numPost, l, alpha, kappa);
+        });
+        foreach (var test in tests)
+            for (int g = 0; g < gridPoints; g++)
+                if (!accept[g]) accept[g] = test(grid[g]);
         double lo = double.NaN, hi = double.NaN;
         for (int g = 0; g < gridPoints; g++)
         {
@@ -72,8 +77,8 @@ internal static class RelativeMagnitudes
         return m.RemoveColumn(numPre);
     }
 
-    private static bool[] NuisanceGrid(double[] betahat, Matrix<double> S, Matrix<double> a, int numPre, int numPost,
-        Vector<double> l, double alpha, double kappa, double[] grid)
+    private static Func<double, bool> NuisanceTest(double[] betahat, Matrix<double> S, Matrix<double> a, int numPre, int numPost,
+        Vector<double> l, double alpha, double kappa)
     {
         var beta = Vb.DenseOfArray(betahat);
         var gamma = ConstructGamma(l);
@@ -92,21 +97,17 @@ internal static class RelativeMagnitudes
         }
         var xArp = Mb.DenseOfRowVectors(rows.Select(r => xt.Row(r)));
         var sArp = Mb.Dense(rows.Count, rows.Count, (i, j) => sigmaY[rows[i], rows[j]]);
-        var yFull = y;
         double lfCv = Arp.LeastFavorableCv(xArp, sArp, kappa);
-        var acc = new bool[grid.Length];
-        for (int g = 0; g < grid.Length; g++)
+        var eta = Arp.EtaProgram(xArp, sArp);
+        return theta =>
         {
-            var yt = yFull - one * grid[g];
-            var yArp = Vb.Dense(rows.Count, i => yt[rows[i]]);
-            acc[g] = !Arp.ConditionalTestLf(yArp, xArp, sArp, alpha, kappa, lfCv);
-        }
-        return acc;
+            var yArp = Vb.Dense(rows.Count, i => y[rows[i]] - one[rows[i]] * theta);
+            return !Arp.ConditionalTestLf(yArp, xArp, sArp, alpha, kappa, lfCv, eta);
+        };
     }
 
     // one post-period: HonestDiD's .APR_computeCI_NoNuis with .testInIdentifiedSet_LF_Hybrid
-    private static bool[] NoNuisanceGrid(double[] betahat, Matrix<double> S, Matrix<double> a, int numPre, int numPost,
-        Vector<double> l, double alpha, double kappa, double[] grid)
+    private static Func<double, bool> NoNuisanceTest(double[] betahat, Matrix<double> S, Matrix<double> a, int numPre, double alpha, double kappa)
     {
         var sigmaY = a * S * a.Transpose();
         double lfCv = Arp.LeastFavorableCvNoNuisance(sigmaY, kappa);
@@ -114,16 +115,15 @@ internal static class RelativeMagnitudes
         var sdY = Vb.Dense(m, i => Math.Sqrt(sigmaY[i, i]));
         var at = Mb.Dense(m, a.ColumnCount, (i, j) => a[i, j] / sdY[i]);   // rows scaled; d = 0
         double alphaTilde = (alpha - kappa) / (1 - kappa);
-        var acc = new bool[grid.Length];
         var beta = Vb.DenseOfArray(betahat);
-        for (int gI = 0; gI < grid.Length; gI++)
+        return theta =>
         {
             var y = beta.Clone();
-            y[numPre] -= grid[gI];
+            y[numPre] -= theta;
             var moments = at * y;
             int max = moments.MaximumIndex();
             double maxMoment = moments[max];
-            if (maxMoment > lfCv) { acc[gI] = false; continue; }
+            if (maxMoment > lfCv) return false;
             var gamma = at.Row(max);
             double gsg = gamma * S * gamma;
             var c = S * gamma / gsg;
@@ -139,9 +139,8 @@ internal static class RelativeMagnitudes
             }
             double sd = Math.Sqrt(gsg);
             double cval = Math.Max(0, sd * TruncatedNormal.Quantile(1 - alphaTilde, vlo / sd, vup / sd));
-            acc[gI] = !(maxMoment > cval);
-        }
-        return acc;
+            return !(maxMoment > cval);
+        };
     }
 
     /// <summary>HonestDiD's .construct_Gamma: rows l' and the unit vectors of the pivot columns of rref([l, I]).</summary>

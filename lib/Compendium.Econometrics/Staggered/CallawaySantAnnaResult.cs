@@ -162,6 +162,7 @@ public sealed record CallawaySantAnnaResult(
         }
         w.WriteEndArray();
         StaggeredJson.Dynamic(w, Path, Options.BootstrapDraws > 0 ? Dynamic : null);
+        StaggeredJson.PathCovariance(w, PathCovariance());
         StaggeredJson.Overall(w, Overall.Estimate, Overall.StdError, Overall.CiLow, Overall.CiHigh);
         StaggeredJson.PreTest(w, PreTest);
         foreach (var agg in new[] { Group, Calendar })

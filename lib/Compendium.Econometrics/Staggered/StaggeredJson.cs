@@ -7,7 +7,8 @@ namespace Compendium.Econometrics.Staggered;
 
 /// <summary>
 /// The JSON members shared by the staggered-adoption estimators (<c>compendium did --json</c>):
-/// <c>dynamic</c> [{event_time, estimate, std_error, ci_low, ci_high}], <c>overall</c> {estimate,
+/// <c>dynamic</c> [{event_time, estimate, std_error, ci_low, ci_high}], <c>dynamic_vcov</c> (the covariance
+/// of the non-reference points, in path order, for <c>compendium honest</c>), <c>overall</c> {estimate,
 /// std_error, ci_low, ci_high} and <c>pretest</c> {name, statistic, df1, df2, p}.
 /// </summary>
 public static class StaggeredJson
@@ -27,6 +28,19 @@ public static class StaggeredJson
                 ResultJson.Num(w, "band_low", b.BandLow); ResultJson.Num(w, "band_high", b.BandHigh);
             }
             w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>The covariance of the path's non-reference points (row arrays), for sensitivity analysis.</summary>
+    public static void PathCovariance(Utf8JsonWriter w, double[,] cov)
+    {
+        w.WriteStartArray("dynamic_vcov");
+        for (int i = 0; i < cov.GetLength(0); i++)
+        {
+            w.WriteStartArray();
+            for (int j = 0; j < cov.GetLength(1); j++) w.WriteNumberValue(cov[i, j]);
+            w.WriteEndArray();
         }
         w.WriteEndArray();
     }

@@ -161,7 +161,7 @@ public static class SunAbraham
             [.. path], null, options, control, alwaysDropped);
         var leads = coefs.Where(c => c.Name.StartsWith("event_time::", StringComparison.Ordinal) &&
                                      int.Parse(c.Name["event_time::".Length..], CultureInfo.InvariantCulture) < options.Reference).Select(c => c.Name).ToArray();
-        return leads.Length > 0 ? result with { PreTrend = result.Wald(leads) with { Null = "all aggregated leads are zero" } } : result;
+        return leads.Length > 0 ? result with { PreTrend = result.Wald(leads) with { Name = "Pre-trend test (aggregated leads, F)", Null = "all aggregated leads are zero" } } : result;
     }
 }
 
@@ -224,6 +224,7 @@ public sealed record SunAbrahamResult(string Formula, ImmutableArray<Coefficient
     protected internal override void WriteJsonMembers(Utf8JsonWriter w)
     {
         StaggeredJson.Dynamic(w, Path);
+        StaggeredJson.PathCovariance(w, PathCovariance());
         if (Coefficients.Any(c => c.Name == "ATT")) StaggeredJson.Overall(w, Att.Estimate, Att.StdError, Att.CiLow, Att.CiHigh);
         StaggeredJson.PreTest(w, PreTrend);
     }
