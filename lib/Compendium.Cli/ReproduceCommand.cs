@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compendium.Econometrics;
 using Compendium.Reproduction;
+using Compendium.Data;
 
 namespace Compendium.Cli;
 

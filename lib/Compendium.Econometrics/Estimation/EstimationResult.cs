@@ -140,6 +140,9 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
     /// <summary>Members of the JSON <c>diagnostics</c> object particular to this estimator (written after the sample and variance fields).</summary>
     protected internal virtual void WriteJsonDiagnostics(Utf8JsonWriter w) { }
 
+    /// <summary>Top-level JSON members particular to this estimator (written after <c>diagnostics</c>), e.g. the event-time path of a staggered-adoption estimator.</summary>
+    protected internal virtual void WriteJsonMembers(Utf8JsonWriter w) { }
+
     /// <summary>One row of a coefficient table: name, estimate, SE, t, p, interval.</summary>
     protected static TableRow CoefficientRow(Coefficient c) => CoefficientRow(c, c.NotComputable);
 
@@ -153,5 +156,5 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
         double.IsNaN(v) ? "" : v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>The table (<see cref="ToTable"/>) as Markdown.</summary>
-    public override string ToString() => ToTable().ToMarkdown();
+    public sealed override string ToString() => ToTable().ToMarkdown();
 }

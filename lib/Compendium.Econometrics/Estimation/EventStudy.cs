@@ -105,10 +105,18 @@ public static class EventStudy
 /// <param name="PreTrend">Joint Wald test that every lead is zero (null without leads).</param>
 /// <param name="Reference">The omitted event time.</param>
 public sealed record EventStudyResult(FeolsResult Regression, ImmutableArray<EventTimeEstimate> Path, TestStatistic? PreTrend, int Reference)
-    : EstimationResult(Regression.Formula, Regression.Coefficients, Regression.Variance, Regression.VcovName, Regression.Sample)
+    : EstimationResult(Regression.Formula, Regression.Coefficients, Regression.Variance, Regression.VcovName, Regression.Sample), IEventTimePath
 {
     /// <inheritdoc/>
     public override string Estimator => "event-study";
+
+    /// <summary>The regression's covariance of the event-time coefficients, in path order (the reference period excluded).</summary>
+    public double[,] PathCovariance()
+    {
+        var prefix = Regression.Coefficients.First(c => Path.Any(p => !p.IsReference && c.Name.EndsWith("::" + p.Label, StringComparison.Ordinal))).Name;
+        prefix = prefix[..(prefix.IndexOf("::", StringComparison.Ordinal) + 2)];
+        return EventTimePaths.FromVariance(this, [.. Path.Where(p => !p.IsReference).Select(p => prefix + p.Label)]);
+    }
 
     /// <summary>As the regression's (F on F(q, n − K)).</summary>
     protected override double WaldDenominatorDf => Regression.ResidualDf;

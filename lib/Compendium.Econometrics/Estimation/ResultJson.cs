@@ -30,7 +30,8 @@ public static class ResultJson
     /// The members every result writes: <c>formula</c>, <c>estimator</c>, <c>coefficients</c>, <c>nobs</c>,
     /// one member per fit statistic (<see cref="EstimationResult.FitStatistics"/>, by key), <c>vcov</c>, and
     /// <c>diagnostics</c>: the sample and variance fields (<see cref="SampleAndVariance"/>), <c>tests</c>
-    /// (<see cref="EstimationResult.Tests"/>) and the estimator's own members.
+    /// (<see cref="EstimationResult.Tests"/>) and the estimator's own members; then the estimator's own
+    /// top-level members (<see cref="EstimationResult.WriteJsonMembers"/>).
     /// </summary>
     public static void Write(Utf8JsonWriter w, EstimationResult r)
     {
@@ -48,6 +49,7 @@ public static class ResultJson
         w.WriteEndArray();
         r.WriteJsonDiagnostics(w);
         w.WriteEndObject();
+        r.WriteJsonMembers(w);
     }
 
     /// <summary>An array of coefficients {name, estimate, std_error, t, p, ci_low, ci_high}, with <c>not_computable</c> (the reason) when their inference cannot be computed.</summary>
