@@ -13,14 +13,9 @@ namespace Compendium.Tests.Packaging;
 /// </summary>
 public sealed class CommandLineFailureTests
 {
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
-    private static string Castle => Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
+    private static string Castle => CliHarness.Castle;
 
     private static string TempFile(string name, string text)
     {
@@ -201,14 +196,9 @@ public sealed class CommandLineFailureTests
 /// <summary>The command line on System.CommandLine: help, response files, exit codes, and the adapter for CliArgs-style commands.</summary>
 public sealed class CommandLineParsingTests
 {
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
-    private static string Castle => Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
+    private static string Castle => CliHarness.Castle;
 
     [Theory]
     [InlineData("fit", "--formula <FORMULA> (REQUIRED)")]
