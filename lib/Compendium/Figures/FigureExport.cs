@@ -62,7 +62,9 @@ public static class FigureExport
                 ["y"] = 0.98, ["yanchor"] = "top", ["yref"] = "container", ["font"] = new JsonObject { ["size"] = 16 },
             };
         var margin = layout["margin"] as JsonObject ?? (JsonObject)(layout["margin"] = new JsonObject());
-        margin["t"] ??= 56;
+        // A legend placed above the plot area (y ≥ 1) needs a line of its own under the title.
+        bool legendAbove = layout["legend"]?["y"] is JsonValue y && y.TryGetValue<double>(out var ly) && ly >= 1;
+        margin["t"] ??= legendAbove ? 90 : 56;
         return Canonical(fig.ToJsonString());
     }
 
