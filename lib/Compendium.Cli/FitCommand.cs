@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Compendium.Data;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Design;
@@ -8,56 +9,48 @@ using Compendium.Econometrics.Inference;
 namespace Compendium.Cli;
 
 /// <summary>
-/// <c>compendium fit</c>: fixed-effects OLS on any CSV or Parquet file (only the columns the model needs are read). A readable table by default; <c>--json</c> gives
-/// the machine form shared by every estimation command: <c>coefficients</c> (name, estimate,
-/// std_error, t, p, ci_low, ci_high), <c>nobs</c>, <c>r2</c>, <c>r2_within</c>, <c>vcov</c> and
-/// <c>diagnostics</c>. Numbers are written in the shortest round-trip form; NaN becomes null.
+/// <c>compendium fit</c>: fixed-effects OLS on any CSV, Parquet or .xlsx file (from CSV and Parquet only
+/// the columns the model needs are read). A readable table by default; <c>--json</c> gives the machine
+/// form shared by every estimation command: <c>coefficients</c> (name, estimate, std_error, t, p, ci_low,
+/// ci_high, and not_computable when they cannot be computed), <c>nobs</c>, <c>r2</c>, <c>r2_within</c>,
+/// <c>vcov</c> and <c>diagnostics</c>. Numbers are written in the shortest round-trip form; NaN becomes null.
 /// </summary>
-public sealed class FitCommand : ICliCommand, IHasFlags
+public sealed class FitCommand : CommandDefinition
 {
+    private readonly Option<string> _data = Text("--data", "CSV (comma-separated, UTF-8, header line; empty or NA = missing) or Apache Parquet (.parquet), of which only the columns the model uses are read; or an .xlsx spreadsheet (first sheet, header in row 1)", required: true, helpName: "FILE");
+    private readonly Option<string> _formula = Text("--formula", "fixest-style \"y ~ x1 + x2 | fe1 + fe2\": interactions a:b and a*b, event-time dummies i(rel_year, ref = -1, bin = [-6, 6]), fixed effects after '|' (a^b combines two factors), an IV part '| d ~ z' makes it 2SLS", required: true, helpName: "FORMULA");
+    private readonly Option<string> _vcov = Text("--vcov", "iid, hetero, cluster:VAR or cluster:VAR1+VAR2; default as fixest: clustered by the first fixed effect when there are fixed effects (said on stderr), iid without", helpName: "VCOV");
+    private readonly Option<string> _weights = Text("--weights", "column of analytic weights", helpName: "COLUMN");
+    private readonly Option<bool> _keepSingletons = Flag("--keep-singletons", "keep singleton observations of the fixed effects (dropped by default, as reghdfe)");
+    private readonly Option<int> _maxIter = Int("--fixef-maxiter", "iteration limit of the conjugate-gradient fixed-effects solver", Demeaner.MaxIterations);
+    private readonly Option<bool> _cg = Flag("--fixef-cg", "solve the fixed effects by conjugate gradients even where the exact direct method applies");
+    private readonly Option<bool> _json = Flag("--json", "print JSON instead of a table");
+
     /// <inheritdoc/>
-    public string Name => "fit";
+    public override string Name => "fit";
     /// <inheritdoc/>
-    public string Summary => "fixed-effects OLS on a CSV, Parquet or .xlsx file: a regression table, or JSON";
+    public override string Summary => "fixed-effects OLS on a CSV, Parquet or .xlsx file: a regression table, or JSON";
     /// <inheritdoc/>
-    public string Usage => """
-        usage: compendium fit --data FILE.csv|FILE.parquet|FILE.xlsx --formula "y ~ x1 + x2 | fe1 + fe2" [--vcov iid|hetero|cluster:VAR|cluster:VAR1+VAR2]
-                              [--weights COLUMN] [--keep-singletons] [--fixef-maxiter N] [--fixef-cg] [--json]
-          --data           CSV (comma-separated, UTF-8, header line; empty or NA = missing) or Apache Parquet (.parquet);
-                           only the columns the model uses are read; or an .xlsx spreadsheet (first sheet, header in row 1)
-          --formula        fixest-style: interactions a:b and a*b, event-time dummies i(rel_year, ref = -1, bin = [-6, 6]),
-                           fixed effects after '|' (a^b combines two factors)
-          --vcov           variance estimator; default as fixest: clustered by the first fixed effect when there are
-                           fixed effects (said on stderr), iid without; small-sample corrections follow fixest's defaults
-          --fixef-maxiter  iteration limit of the conjugate-gradient fixed-effects solver (default 10000)
-          --fixef-cg       solve the fixed effects by conjugate gradients even where the exact direct method applies
-          --json           print JSON instead of a table
+    public override string Details => """
+        Small-sample corrections follow fixest's defaults; a statistic that cannot be computed is shown as "not computable: REASON".
         Environment: COMPENDIUM_TIMINGS=1 prints the time spent reading and fitting to standard error.
         """;
     /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["json", "keep-singletons", "fixef-cg"];
+    protected override IEnumerable<Symbol> Symbols => [_data, _formula, _vcov, _weights, _keepSingletons, _maxIter, _cg, _json];
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var dataPath = args.Required("data");
-        var formula = args.Required("formula");
-        var vcovSpec = args.Option("vcov");
-        var weights = args.Option("weights");
-        bool json = args.Flag("json");
-        bool keepSingletons = args.Flag("keep-singletons");
-        bool cg = args.Flag("fixef-cg");
-        var maxIterText = args.Option("fixef-maxiter");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        int maxIter = Demeaner.MaxIterations;
-        if (maxIterText is not null && (!int.TryParse(maxIterText, System.Globalization.CultureInfo.InvariantCulture, out maxIter) || maxIter < 1))
-            throw new UsageException($"--fixef-maxiter expects a positive integer, got '{maxIterText}'");
+        var parsed = Formula.Parse(parse.GetRequiredValue(_formula));
+        var vcovSpec = parse.GetValue(_vcov);
+        var weights = parse.GetValue(_weights);
+        bool json = parse.GetValue(_json), keepSingletons = parse.GetValue(_keepSingletons), cg = parse.GetValue(_cg);
+        int maxIter = parse.GetValue(_maxIter);
+        if (maxIter < 1) throw new UsageException($"--fixef-maxiter expects a positive integer, got {maxIter}");
 
-        var parsed = Formula.Parse(formula);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double startCpu = CpuSeconds();
-        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, ReadModelData(dataPath, parsed, vcovSpec, weights), stderr);
+        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, ReadModelData(parse.GetRequiredValue(_data), parsed, vcovSpec, weights), stderr);
         double read = clock.Elapsed.TotalSeconds, readCpu = CpuSeconds();
         long readPeak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
         if (parsed.Iv is not null)

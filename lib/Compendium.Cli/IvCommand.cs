@@ -1,6 +1,7 @@
+using System.CommandLine;
+using Compendium.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Formulas;
-using Compendium.Econometrics.Inference;
 
 namespace Compendium.Cli;
 
@@ -11,38 +12,29 @@ namespace Compendium.Cli;
 /// ci_low, ci_high), <c>nobs</c>, <c>vcov</c> and <c>diagnostics</c> (first stages, weak-instrument and
 /// endogeneity tests as {name, statistic, df1, df2, p, null}, Stock–Yogo critical values).
 /// </summary>
-public sealed class IvCommand : ICliCommand, IHasFlags
+public sealed class IvCommand : CommandDefinition
 {
-    /// <inheritdoc/>
-    public string Name => "iv";
-    /// <inheritdoc/>
-    public string Summary => "2SLS with fixed effects, first stages and weak-instrument diagnostics (KP, CD, AR, Stock–Yogo)";
-    /// <inheritdoc/>
-    public string Usage => """
-        usage: compendium iv --data FILE.csv|FILE.parquet|FILE.xlsx --formula "y ~ x | fe1 + fe2 | d ~ z1 + z2" [--vcov iid|hetero|cluster:VAR] [--keep-singletons] [--json]
-          --data      CSV (comma-separated, UTF-8, header line; empty or NA = missing) or Apache Parquet (.parquet);
-                      only the columns the model uses are read
-          --formula   fixest-style; the last part 'd1 + d2 ~ z1 + z2 + z3' lists endogenous regressors and excluded instruments
-          --vcov      variance estimator; default as 'compendium fit' (clustered by the first fixed effect, iid without)
-          --json      print JSON instead of a table
-        """;
-    /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["json", "keep-singletons"];
+    private readonly Option<string> _data = Text("--data", "CSV or Apache Parquet (only the columns the model uses are read), or an .xlsx spreadsheet (first sheet, header in row 1)", required: true, helpName: "FILE");
+    private readonly Option<string> _formula = Text("--formula", "fixest-style \"y ~ x | fe1 + fe2 | d ~ z1 + z2\"; the last part lists endogenous regressors and excluded instruments", required: true, helpName: "FORMULA");
+    private readonly Option<string> _vcov = Text("--vcov", "iid, hetero, cluster:VAR or cluster:VAR1+VAR2; default as 'compendium fit' (clustered by the first fixed effect, iid without)", helpName: "VCOV");
+    private readonly Option<bool> _keepSingletons = Flag("--keep-singletons", "keep singleton observations of the fixed effects (dropped by default, as reghdfe)");
+    private readonly Option<bool> _json = Flag("--json", "print JSON instead of a table");
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public override string Name => "iv";
+    /// <inheritdoc/>
+    public override string Summary => "2SLS with fixed effects, first stages and weak-instrument diagnostics (KP, CD, AR, Stock–Yogo)";
+    /// <inheritdoc/>
+    protected override IEnumerable<Symbol> Symbols => [_data, _formula, _vcov, _keepSingletons, _json];
+
+    /// <inheritdoc/>
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var dataPath = args.Required("data");
-        var formula = args.Required("formula");
-        var vcovSpec = args.Option("vcov");
-        bool json = args.Flag("json");
-        bool keepSingletons = args.Flag("keep-singletons");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        var parsed = Formula.Parse(formula);
-        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, FitCommand.ReadModelData(dataPath, parsed, vcovSpec, null), stderr);
-        var result = Iv2sls.Fit(data, parsed, vcov, new IvOptions(!keepSingletons));
-        Write(result, json, stdout);
+        var parsed = Formula.Parse(parse.GetRequiredValue(_formula));
+        var vcovSpec = parse.GetValue(_vcov);
+        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, FitCommand.ReadModelData(parse.GetRequiredValue(_data), parsed, vcovSpec, null), stderr);
+        var result = Iv2sls.Fit(data, parsed, vcov, new IvOptions(!parse.GetValue(_keepSingletons)));
+        Write(result, parse.GetValue(_json), stdout);
         return 0;
     }
 

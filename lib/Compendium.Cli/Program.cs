@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Compendium.Econometrics;
@@ -8,7 +9,9 @@ namespace Compendium.Cli;
 /// Entry point of <c>compendium</c>. Exit codes: 0 success, 1 bad input or a failed run
 /// (the message says what and where), 2 bad command-line usage. No command ends with a stack trace:
 /// an unexpected exception is reported in one line naming the command and the error, exit 1; the
-/// global option <c>--verbose</c> (anywhere on the line) adds the full trace.
+/// global option <c>--verbose</c> (anywhere on the line) adds the full trace. Arguments are parsed by
+/// System.CommandLine (<see cref="CommandDefinition"/>), which also reads response files: <c>@FILE</c>
+/// stands for the arguments in FILE (one or more per line, quoted as on a shell line, <c>#</c> comments).
 /// </summary>
 public static class Program
 {
@@ -18,8 +21,11 @@ public static class Program
     /// <summary>Run a command line in-process (tests call this directly).</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Commands());
 
-    /// <summary>Run a command line with the given commands (tests add commands that fail in ways no real command should).</summary>
-    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, SortedDictionary<string, ICliCommand> commands)
+    /// <summary>Every command of the assembly (tests add commands that fail in ways no real command should).</summary>
+    internal static CommandRegistry Commands() => CommandRegistry.Discover();
+
+    /// <summary>Run a command line with the given commands.</summary>
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CommandRegistry commands)
     {
         // Outputs must not depend on the machine's locale.
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -27,30 +33,45 @@ public static class Program
 
         bool verbose = args.Contains("--verbose");
         args = args.Where(a => a != "--verbose").ToList();
-        if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
+        if (args.Count == 0 || args[0] is "help" or "--help" or "-h" or "-?")
         {
             stdout.WriteLine("usage: compendium <command> [options]\n\ncommands:");
-            int width = commands.Keys.Max(k => k.Length);
-            foreach (var c in commands.Values) stdout.WriteLine($"  {c.Name.PadRight(width)}  {c.Summary}");
-            stdout.WriteLine("\n'compendium <command> --help' shows a command's options; --verbose (any command) adds the stack trace to an unexpected error.");
+            foreach (var c in commands.All) stdout.WriteLine($"  {c.Name,-15} {c.Summary}");
+            stdout.WriteLine("\n'compendium <command> --help' shows a command's options; --verbose (any command) adds the stack trace to an\nunexpected error; @FILE reads further arguments from FILE.");
             return args.Count == 0 ? 2 : 0;
         }
-        if (!commands.TryGetValue(args[0], out var command))
+        if (!args[0].StartsWith('@') && commands.Find(args[0]) is null)
         {
-            stderr.WriteLine($"error: unknown command '{args[0]}'. Commands: {string.Join(", ", commands.Keys)}.");
+            stderr.WriteLine($"error: unknown command '{args[0]}'. Commands: {string.Join(", ", commands.All.Select(c => c.Name))}.");
+            return 2;
+        }
+
+        var parse = commands.Root().Parse(args.ToArray(), new ParserConfiguration());
+        var entry = commands.Find(parse.CommandResult.Command.Name);
+        if (entry is null)
+        {
+            stderr.WriteLine($"error: {(parse.Errors.Count > 0 ? string.Join("; ", parse.Errors.Select(e => e.Message)) : "no command given")}. Commands: {string.Join(", ", commands.All.Select(c => c.Name))}.");
+            return 2;
+        }
+        if (parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?"))
+        {
+            entry.WriteHelp(stdout);
+            return 0;
+        }
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine("error: " + string.Join("; ", parse.Errors.Select(e => e.Message)));
+            entry.WriteHelp(stderr);
             return 2;
         }
         try
         {
-            var rest = args.Skip(1).ToList();
-            if (rest.Contains("--help")) { stdout.WriteLine(command.Usage); return 0; }
-            var flags = command is IHasFlags f ? f.Flags : [];
-            return command.Run(new CliArgs(rest, flags), stdout, stderr);
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
             stderr.WriteLine($"error: {e.Message}");
-            stderr.WriteLine(command.Usage);
+            entry.WriteHelp(stderr);
             return 2;
         }
         catch (InputException e)
@@ -67,7 +88,7 @@ public static class Program
         {
             var inner = Unwrap(e);
             var message = inner.Message.ReplaceLineEndings(" ").Trim();
-            stderr.WriteLine($"error: 'compendium {command.Name}' stopped on an unexpected {inner.GetType().Name}: {message}"
+            stderr.WriteLine($"error: 'compendium {entry.Name}' stopped on an unexpected {inner.GetType().Name}: {message}"
                 + (verbose ? "" : " (run again with --verbose for the stack trace)"));
             if (verbose) stderr.WriteLine(e.ToString());
             return 1;
@@ -82,11 +103,6 @@ public static class Program
         return e;
     }
 
-    internal static SortedDictionary<string, ICliCommand> Commands() =>
-        new(typeof(Program).Assembly.GetTypes()
-            .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-            .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
-            .ToDictionary(c => c.Name, StringComparer.Ordinal), StringComparer.Ordinal);
 }
 
 /// <summary>A command's options that take no value (e.g. <c>--json</c>).</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Compendium.Econometrics;
 using Compendium.Reproduction;
@@ -5,17 +6,21 @@ using Compendium.Data;
 
 namespace Compendium.Cli;
 
-/// <summary><c>compendium reproduce</c>: rerun the notebooks and rewrite output/.</summary>
-public sealed class ReproduceCommand : ICliCommand, IHasFlags
+/// <summary><c>compendium reproduce</c>: rerun the notebooks and rewrite output/, all at once or not at all.</summary>
+public sealed class ReproduceCommand : CommandDefinition
 {
-    /// <inheritdoc/>
-    public string Name => "reproduce";
-    /// <inheritdoc/>
-    public string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, site, manifest)";
-    /// <inheritdoc/>
-    public string Usage => """
-        usage: compendium reproduce [--only NAME]... [--data PATH] [--param name=value]... [--out DIR] [--no-images]
+    private readonly Option<string[]> _only = Repeatable("--only", "run only notebooks whose name starts with NAME (repeatable), e.g. --only 01; the other notebooks' outputs are kept", "NAME");
+    private readonly Option<string> _data = Text("--data", "run every notebook that reads a panel (its dataPath parameter) on this .csv/.xlsx instead of the synthetic panel; tables then carry the \"Author's data\" banner", helpName: "PATH");
+    private readonly Option<string[]> _param = Repeatable("--param", "override a parameters-cell value in the selected notebooks that declare it (repeatable), e.g. --param timing=alternative; a name no selected notebook declares is a usage error", "NAME=VALUE");
+    private readonly Option<string> _out = Text("--out", "write here instead of <root>/output", helpName: "DIR");
+    private readonly Option<bool> _noImages = Flag("--no-images", "skip SVG/PNG figures (no Chromium needed)");
 
+    /// <inheritdoc/>
+    public override string Name => "reproduce";
+    /// <inheritdoc/>
+    public override string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, site, manifest) all at once or not at all";
+    /// <inheritdoc/>
+    public override string Details => """
         Runs notebooks/*.ipynb in file-name order, each in a fresh C# kernel, and writes
         output/notebooks/*.ipynb (executed), output/tables/, output/figures/, output/site/ and
         output/manifest.json.
@@ -26,38 +31,26 @@ public sealed class ReproduceCommand : ICliCommand, IHasFlags
         folder, which replaces the output folder's contents only when every notebook succeeded; on a
         failure (exit 1, naming notebook, cell and error) the output folder is left as it was.
         Outputs a run no longer makes are removed from the folder and the manifest.
-
-          --only NAME        run only notebooks whose name starts with NAME (repeatable), e.g. --only 01;
-                             the other notebooks' outputs are kept
-          --data PATH        run every notebook that reads a panel (its dataPath parameter) on this
-                             .csv/.xlsx instead of the synthetic panel; tables then carry the
-                             "Author's data" banner
-          --param name=value override a parameters-cell value in the selected notebooks that declare it
-                             (repeatable), e.g. --param timing=alternative; a name no selected notebook
-                             declares is a usage error
-          --out DIR          write here instead of <root>/output
-          --no-images        skip SVG/PNG figures (no Chromium needed)
         """;
     /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["no-images"];
+    protected override IEnumerable<Symbol> Symbols => [_only, _data, _param, _out, _noImages];
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var only = args.All("only");
-        var data = args.Option("data");
-        var parameters = args.All("param").Select(p =>
+        var only = parse.GetValue(_only) ?? [];
+        var data = parse.GetValue(_data);
+        var parameters = (parse.GetValue(_param) ?? []).Select(p =>
         {
             var eq = p.IndexOf('=');
             if (eq <= 0) throw new UsageException($"--param '{p}': expected name=value");
             return KeyValuePair.Create(p[..eq], p[(eq + 1)..]);
         }).ToList();
         var root = RepoRoot.Find();
-        var outDir = args.Option("out") is { } o ? Path.GetFullPath(o) : Path.Combine(root, "output");
-        var shownOut = args.Option("out") ?? Path.GetRelativePath(root, outDir);
-        var images = !args.Flag("no-images");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
+        var outOption = parse.GetValue(_out);
+        var outDir = outOption is { } o ? Path.GetFullPath(o) : Path.Combine(root, "output");
+        var shownOut = outOption ?? Path.GetRelativePath(root, outDir);
+        var images = !parse.GetValue(_noImages);
         if (parameters.Any(p => p.Key == Reproducer.DataPathParameter) && data is not null)
             throw new UsageException("give the data either with --data or with --param dataPath=..., not both");
 

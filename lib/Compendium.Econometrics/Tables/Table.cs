@@ -33,6 +33,22 @@ public sealed record Table(string Id, string Title, ImmutableArray<string> Heade
                 throw new ArgumentException($"table '{id}': a row has {r.Cells.Length} cells, the header {Header.Length}");
     }
 
+    /// <summary>
+    /// Which columns hold numbers (aligned right in every rendering, never wrapped) and which hold
+    /// text (aligned left, under a left-aligned heading). The first column is the row labels (text). A
+    /// column is numeric when each non-empty cell is a number, possibly with significance stars, a
+    /// percent sign, in parentheses (a standard error) or as an interval [a, b]; cells that say
+    /// "not computable", "Yes" or "No" (a regression table's fixed-effect rows) do not decide.
+    /// </summary>
+    public ImmutableArray<bool> NumericColumns => Header.Select((_, j) => j > 0 && Rows.Select(r => r.Cells[j])
+            .Where(c => c.Length > 0 && c is not ("Yes" or "No") && !c.Contains("not computable", StringComparison.Ordinal))
+            .All(IsNumber))
+        .ToImmutableArray();
+
+    private static bool IsNumber(string cell) =>
+        System.Text.RegularExpressions.Regex.IsMatch(cell.Trim(),
+            @"^(\(?[-−+]?(\d[\d,]*)?\.?\d+(E[-+]?\d+)?%?\*{0,3}\)?|\[[-−+]?[\d.]+, [-−+]?[\d.]+\]|—|–)$");
+
     /// <summary>The same table with a line added at the top of its notes (e.g. the data banner).</summary>
     public Table WithNoteFirst(string note) => this with { Notes = Notes.Insert(0, note) };
     /// <summary>The same table with a line added at the end of its notes.</summary>
@@ -44,7 +60,8 @@ public sealed record Table(string Id, string Title, ImmutableArray<string> Heade
         var sb = new StringBuilder();
         sb.Append("**").Append(Title).Append("**\n\n");
         sb.Append("| ").Append(string.Join(" | ", Header.Select(Md))).Append(" |\n");
-        sb.Append('|').Append(string.Join("|", Header.Select((_, i) => i == 0 ? ":---" : "---:"))).Append("|\n");
+        var numeric = NumericColumns;
+        sb.Append('|').Append(string.Join("|", Header.Select((_, i) => numeric[i] ? "---:" : ":---"))).Append("|\n");
         foreach (var r in Rows)
             sb.Append("| ").Append(string.Join(" | ", r.Cells.Select(Md))).Append(" |\n");
         foreach (var n in Notes) sb.Append('\n').Append(Md(n)).Append('\n');
@@ -58,7 +75,7 @@ public sealed record Table(string Id, string Title, ImmutableArray<string> Heade
         var sb = new StringBuilder();
         sb.Append("\\begin{table}[htbp]\n\\centering\n\\caption{").Append(Tex(Title)).Append("}\n");
         sb.Append("\\label{tab:").Append(Id).Append("}\n");
-        sb.Append("\\begin{tabular}{l").Append(new string('c', Header.Length - 1)).Append("}\n\\toprule\n");
+        sb.Append("\\begin{tabular}{").Append(string.Concat(NumericColumns.Select(n => n ? 'r' : 'l'))).Append("}\n\\toprule\n");
         sb.Append(string.Join(" & ", Header.Select(Tex))).Append(" \\\\\n\\midrule\n");
         foreach (var r in Rows)
         {
@@ -85,18 +102,24 @@ public sealed record Table(string Id, string Title, ImmutableArray<string> Heade
         return sb.ToString();
     }
 
-    /// <summary>A self-contained HTML fragment: caption, table, notes. No styles or ids, so it is stable.</summary>
+    /// <summary>
+    /// A self-contained HTML fragment: caption, table, notes. No ids, so it is stable. Each cell says
+    /// its alignment inline (numbers right and unwrapped, text left, headings as their column), so the
+    /// table reads the same in the site, in Jupyter or VS Code and on GitHub, whose styles differ.
+    /// </summary>
     public string ToHtml()
     {
+        var numeric = NumericColumns;
+        string Style(int j) => numeric[j] ? " class=\"num\" style=\"text-align:right;white-space:nowrap\"" : " class=\"text\" style=\"text-align:left\"";
         var sb = new StringBuilder();
         sb.Append("<table class=\"compendium-table\">\n<caption>").Append(H(Title)).Append("</caption>\n<thead><tr>");
-        foreach (var h in Header) sb.Append("<th>").Append(H(h)).Append("</th>");
+        for (int j = 0; j < Header.Length; j++) sb.Append("<th").Append(Style(j)).Append('>').Append(H(Header[j])).Append("</th>");
         sb.Append("</tr></thead>\n<tbody>\n");
         foreach (var r in Rows)
         {
             sb.Append(r.RuleAbove ? "<tr class=\"rule\">" : "<tr>");
             for (int i = 0; i < r.Cells.Length; i++)
-                sb.Append(i == 0 ? "<th scope=\"row\">" : "<td>").Append(H(r.Cells[i])).Append(i == 0 ? "</th>" : "</td>");
+                sb.Append(i == 0 ? "<th scope=\"row\"" : "<td").Append(Style(i)).Append('>').Append(H(r.Cells[i])).Append(i == 0 ? "</th>" : "</td>");
             sb.Append("</tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");

@@ -46,6 +46,14 @@ public sealed class Figure
         return new Figure(copy);
     }
 
+    /// <summary>Add a trace before every other (drawn first, i.e. underneath), e.g. a map's outline.</summary>
+    public Figure AddTraceFirst(object trace)
+    {
+        var copy = (JsonObject)_root.DeepClone();
+        copy["data"]!.AsArray().Insert(0, ToNode(trace));
+        return new Figure(copy);
+    }
+
     /// <summary>Merge attributes into the layout (objects merge key by key; other values replace).</summary>
     public Figure WithLayout(object patch)
     {

@@ -47,6 +47,28 @@ public static class FigureExport
     }
 
     /// <summary>
+    /// Give the figure its title inside the picture (top left, so the PNG, the SVG and the offline HTML
+    /// carry it, not only the page around them), unless the figure already has one, and a top margin
+    /// just large enough for it (Plotly's default leaves an empty band of 100 px).
+    /// </summary>
+    public static string WithTitle(string figureJson, string title)
+    {
+        var fig = JsonNode.Parse(figureJson)!.AsObject();
+        var layout = fig["layout"] as JsonObject ?? (JsonObject)(fig["layout"] = new JsonObject());
+        if (layout["title"]?["text"] is null && layout["title"] is not JsonValue)
+            layout["title"] = new JsonObject
+            {
+                ["text"] = title, ["x"] = 0.01, ["xanchor"] = "left", ["xref"] = "container",
+                ["y"] = 0.98, ["yanchor"] = "top", ["yref"] = "container", ["font"] = new JsonObject { ["size"] = 16 },
+            };
+        var margin = layout["margin"] as JsonObject ?? (JsonObject)(layout["margin"] = new JsonObject());
+        // A legend placed above the plot area (y ≥ 1) needs a line of its own under the title.
+        bool legendAbove = layout["legend"]?["y"] is JsonValue y && y.TryGetValue<double>(out var ly) && ly >= 1;
+        margin["t"] ??= legendAbove ? 90 : 56;
+        return Canonical(fig.ToJsonString());
+    }
+
+    /// <summary>
     /// Set the figure's size in CSS pixels (Plotly.NET puts 600 × 600 in every layout), so the
     /// interactive figure and the static images have the same proportions.
     /// </summary>

@@ -214,7 +214,8 @@ public sealed record EntropyResult(ImmutableArray<IndicatorDefinition> Indicator
             if (pooled)
             {
                 var w = Groups[0].Weights[j];
-                cells.AddRange([w.Min.ToString("G6", CultureInfo.InvariantCulture), w.Max.ToString("G6", CultureInfo.InvariantCulture), F(w.Entropy), F(w.Weight)]);
+                // One precision per column: the bounds with 3 decimals whatever the indicator's scale.
+                cells.AddRange([Format.Number(w.Min, 3), Format.Number(w.Max, 3), F(w.Entropy), F(w.Weight)]);
             }
             else cells.AddRange(Groups.Select(g => F(g.Weights[j].Weight)));
             rows.Add(new TableRow(cells.ToArray()));

@@ -74,30 +74,38 @@ public static class Report
     /// <summary>
     /// Write a figure as output/figures/ID.json (Plotly JSON), ID.html (offline, interactive) and,
     /// where Chromium is installed, ID.svg and ID.png; show the SVG in the notebook (so it renders
-    /// offline). A footnote in the figure itself says when the data are synthetic.
+    /// offline). The title is drawn in the figure itself (<see cref="FigureExport.WithTitle"/>), and a
+    /// footnote says where the numbers come from: that the data are synthetic, or the author's file,
+    /// or, for a figure drawn from public facts only, <paramref name="source"/>.
     /// </summary>
+    /// <param name="chart">The figure.</param>
+    /// <param name="id">File stem under output/figures.</param>
+    /// <param name="title">Title, drawn in the figure and used as its caption.</param>
+    /// <param name="width">Width in CSS pixels.</param>
+    /// <param name="height">Height in CSS pixels.</param>
+    /// <param name="source">For a figure that does not use the panel (e.g. a map of public facts): its source, printed as the footnote instead of the panel's provenance.</param>
     public static void Save(GenericChart chart, string id, string title,
-        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight) =>
-        SaveJson(FigureExport.ToJson(chart), id, title, width, height);
+        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight, string? source = null) =>
+        SaveJson(FigureExport.ToJson(chart), id, title, width, height, source);
 
-    /// <inheritdoc cref="Save(GenericChart, string, string, int, int)"/>
+    /// <inheritdoc cref="Save(GenericChart, string, string, int, int, string?)"/>
     public static void Save(Figure figure, string id, string title,
-        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight) =>
-        SaveJson(figure.ToJson(), id, title, width, height);
+        int width = FigureExport.DefaultWidth, int height = FigureExport.DefaultHeight, string? source = null) =>
+        SaveJson(figure.ToJson(), id, title, width, height, source);
 
-    private static void SaveJson(string figureJson, string id, string title, int width, int height)
+    private static void SaveJson(string figureJson, string id, string title, int width, int height, string? source)
     {
         var ctx = ReproductionContext.Current;
         var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving figures, so each figure says which data made it");
         CheckId(id);
         ctx.CheckNew("figure", id);
-        var json = FigureExport.WithFootnote(FigureExport.WithSize(figureJson, width, height),
-            data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
+        var json = FigureExport.WithFootnote(FigureExport.WithTitle(FigureExport.WithSize(figureJson, width, height), title),
+            source is not null ? "Source: " + source : data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
         // Everything is made before anything is written: a failing image leaves no half-saved figure.
         var contents = new List<(string Rel, byte[] Bytes)>
         {
             ($"figures/{id}.json", Utf8(json)),
-            ($"figures/{id}.html", Utf8(FigureExport.ToStandaloneHtml(json, title, data.Banner))),
+            ($"figures/{id}.html", Utf8(FigureExport.ToStandaloneHtml(json, title, source is null ? data.Banner : "Source: " + source))),
         };
         string? svg = null;
         if (ctx.RenderImages)
@@ -110,7 +118,7 @@ public static class Report
         foreach (var (rel, bytes) in contents) AtomicFile.WriteAllBytes(Path.Combine(ctx.OutputRoot, rel), bytes);
         var files = contents.Select(c => c.Rel).ToList();
         ctx.Add(new Artifact("figure", id, title, files));
-        var caption = $"Figure {id}: {title}\n{data.Banner}\nFiles: {string.Join(", ", files.Select(f => "output/" + f))}";
+        var caption = $"Figure {id}: {title}\n{(source is null ? data.Banner : "Source: " + source)}\nFiles: {string.Join(", ", files.Select(f => "output/" + f))}";
         // The static SVG is the figure's only rich form in the notebook, so every front end (VS Code,
         // Jupyter, GitHub) shows the image offline; without Chromium a note says where the HTML is.
         if (svg is not null)

@@ -24,9 +24,11 @@ public static class SiteBuilder
         pre.error{background:#fde8e8;color:#900}
         .banner{background:#fff3cd;border:1px solid #999;padding:.5em 1em;font-weight:bold}
         .banner.author{background:#d1e7dd}
-        table{border-collapse:collapse;margin:.5em 0}th,td{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:right}
-        th[scope=row],td:first-child{text-align:left}
+        table{border-collapse:collapse;margin:.5em 0}th,td{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
+        .num{text-align:right;white-space:nowrap}.text{text-align:left}
         caption{font-weight:bold;text-align:left}
+        table.contents td.title{min-width:22em}table.contents td.files{white-space:nowrap;font-size:.85em}
+        figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
         .table-note{font-size:.85em;color:#555}
         .cell{margin:1.2em 0}.cell-label{font-size:.75em;color:#888}
         """;
@@ -53,7 +55,7 @@ public static class SiteBuilder
             AtomicFile.WriteAllText(Path.Combine(site, name + ".html"), page);
             list.Append($"<li><a href=\"{name}.html\">{H(name)}</a>: {H(title)}</li>\n");
             foreach (var (kind, id, itemTitle, cellNo, cellId) in items)
-                contents.Append($"<tr><td>{H(kind)}</td><td><code>{H(id)}</code></td><td>{H(itemTitle)}</td><td><a href=\"{name}.html#cell-{H(cellId)}\">{H(name)}, cell {cellNo}</a></td><td><code>output/{(kind == "table" ? "tables" : "figures")}/{H(id)}.*</code></td></tr>\n");
+                contents.Append($"<tr><td>{H(kind)}</td><td><code>{H(id)}</code></td><td class=\"title\">{H(itemTitle)}</td><td><a href=\"{name}.html#cell-{H(cellId)}\">{H(name)}, cell {cellNo}</a></td><td class=\"files\">{FileLinks(outputRoot, kind, id)}</td></tr>\n");
         }
         var index = new StringBuilder();
         index.Append(Head("Replication compendium: outputs"));
@@ -61,7 +63,7 @@ public static class SiteBuilder
         index.Append("<h1>Replication compendium: big data pilot zones and urban economic resilience</h1>\n");
         index.Append("<p>Every table and figure below was produced by running the notebooks with <code>compendium reproduce</code>.</p>\n");
         index.Append("<h2>Notebooks</h2>\n<ol>\n").Append(list).Append("</ol>\n");
-        index.Append("<h2>Tables and figures</h2>\n<table>\n<thead><tr><th>kind</th><th>id</th><th>title</th><th>notebook, cell</th><th>files</th></tr></thead>\n<tbody>\n")
+        index.Append("<h2>Tables and figures</h2>\n<table class=\"contents\">\n<thead><tr><th>kind</th><th>id</th><th>title</th><th>notebook, cell</th><th>files</th></tr></thead>\n<tbody>\n")
              .Append(contents).Append("</tbody>\n</table>\n</body>\n</html>\n");
         AtomicFile.WriteAllText(Path.Combine(site, "index.html"), index.ToString());
     }
@@ -119,7 +121,7 @@ public static class SiteBuilder
             var id = meta["id"]!.GetValue<string>();
             var json = Path.Combine(outputRoot, "figures", id + ".json");
             if (File.Exists(json))
-                return $"<figure><div id=\"fig-{H(id)}\"></div><figcaption>{H(meta["title"]?.GetValue<string>() ?? id)}</figcaption></figure>\n" +
+                return $"<figure><div id=\"fig-{H(id)}\"></div><figcaption>Figure <code>{H(id)}</code> (its title is drawn in the figure). Files: {FileLinks(outputRoot, "figure", id)}</figcaption></figure>\n" +
                        $"<script>(function(){{var f = {File.ReadAllText(json).TrimEnd()};\nPlotly.newPlot('fig-{id}', f.data, f.layout, {{responsive: true}});}})();</script>\n";
         }
         if (data["text/html"] is { } html)
@@ -138,6 +140,21 @@ public static class SiteBuilder
         if (data["text/plain"] is { } plain) return $"<pre>{H(Text(plain))}</pre>\n";
         return "";
     }
+
+    /// <summary>Links (relative to site/) to the files a table or figure was written to, one per extension: "md · tex · csv · html" (the id column names the stem).</summary>
+    private static string FileLinks(string outputRoot, string kind, string id)
+    {
+        var folder = kind == "table" ? "tables" : "figures";
+        var dir = Path.Combine(outputRoot, folder);
+        var files = Directory.Exists(dir)
+            ? Directory.GetFiles(dir, id + ".*").Where(f => Path.GetFileNameWithoutExtension(f) == id)
+                .Select(Path.GetFileName).OrderBy(f => Array.IndexOf(ExtensionOrder, Path.GetExtension(f)) is var i && i < 0 ? 99 : i).ThenBy(f => f, StringComparer.Ordinal).ToList()
+            : [];
+        return files.Count == 0 ? $"<code>output/{folder}/{H(id)}.*</code>"
+            : string.Join(" · ", files.Select(f => $"<a href=\"../{folder}/{H(f)}\" title=\"output/{folder}/{H(f)}\">{H(Path.GetExtension(f!)[1..])}</a>"));
+    }
+
+    private static readonly string[] ExtensionOrder = [".md", ".tex", ".csv", ".html", ".json", ".svg", ".png"];
 
     private static string BannerHtml(string banner) =>
         $"<div class=\"banner{(banner.StartsWith("SYNTHETIC", StringComparison.Ordinal) ? "" : " author")}\">{H(banner)}</div>\n";

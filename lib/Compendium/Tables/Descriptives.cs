@@ -77,10 +77,13 @@ public sealed record Descriptives(ImmutableArray<VariableSummary> Variables)
             var cells = new string[k + 1];
             cells[0] = $"({i + 1}) {variables[i].Label}";
             for (int j = 0; j < k; j++)
-                cells[j + 1] = j > i ? "" : j == i ? "1" : Format.Number(Pearson(cols[i], cols[j]), digits);
+                cells[j + 1] = j > i ? "" : Pearson(cols[i], cols[j]) is var r && double.IsNaN(r) ? "not computable" : Format.Number(j == i ? 1.0 : r, digits);
             rows.Add(new TableRow(cells));
         }
-        return new Table(id, title, header, rows, ["Pearson correlations, pairwise-complete observations."]);
+        var notes = new List<string> { "Pearson correlations, pairwise-complete observations." };
+        var constant = variables.Where((_, i) => double.IsNaN(Pearson(cols[i], cols[i]))).Select(v => v.Label).ToList();
+        if (constant.Count > 0) notes.Add($"Not computable: correlations of {string.Join(", ", constant)} (no variation).");
+        return new Table(id, title, header, rows, notes);
     }
 
     internal static double Pearson(double[] x, double[] y)

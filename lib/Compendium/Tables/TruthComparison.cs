@@ -76,7 +76,7 @@ public sealed record TruthComparison(ImmutableArray<TruthComparisonRow> Rows)
         var unknown = Rows.Where(r => r.Covers is null).ToList();
         var s = Computable == 0
             ? "No 95% interval can be computed, so these data say nothing about coverage"
-            : $"{Covering} of {Computable} computable 95% intervals cover the truth" + (missed.Count > 0 ? $" (not: {string.Join(", ", missed)})" : "");
+            : $"{Covering} of {Computable}{(unknown.Count > 0 ? " computable" : "")} 95% intervals cover the truth" + (missed.Count > 0 ? $" (not: {string.Join(", ", missed)})" : "");
         if (unknown.Count > 0)
             s += $"; not computable: {string.Join(", ", unknown.Select(r => r.Label))} ({string.Join("; ", unknown.Select(r => r.NotComputable).Distinct())})";
         return s + ".";

@@ -90,6 +90,10 @@ public sealed class FigureBuilderTests
     {
         var json = JsonNode.Parse(Maps.China(Compendium.Figures.Figure.Empty).ToJson())!;
         Assert.Equal("asia", json["layout"]!["geo"]!["scope"]!.GetValue<string>());
-        Assert.Equal(73.0, json["layout"]!["geo"]!["lonaxis"]!["range"]![0]!.GetValue<double>());
+        Assert.Equal(72.0, json["layout"]!["geo"]!["lonaxis"]!["range"]![0]!.GetValue<double>());
+        // The country is drawn whole (an outline trace under the others), not land cut by a rectangle.
+        Assert.Equal("choropleth", json["data"]![0]!["type"]!.GetValue<string>());
+        Assert.False(json["layout"]!["geo"]!["showland"]!.GetValue<bool>());
+        Assert.False(json["layout"]!["geo"]!["showframe"]!.GetValue<bool>());
     }
 }

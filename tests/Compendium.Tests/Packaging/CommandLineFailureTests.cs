@@ -13,14 +13,9 @@ namespace Compendium.Tests.Packaging;
 /// </summary>
 public sealed class CommandLineFailureTests
 {
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
-    private static string Castle => Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
+    private static string Castle => CliHarness.Castle;
 
     private static string TempFile(string name, string text)
     {
@@ -140,7 +135,7 @@ public sealed class CommandLineFailureTests
     public void AnUnexpectedErrorIsOneLineAndTheTraceComesWithVerbose()
     {
         var commands = Program.Commands();
-        commands["buggy"] = new BuggyCommand();
+        commands.Add(new BuggyCommand());
         var (o, e) = (new StringWriter(), new StringWriter());
         Assert.Equal(1, Program.Run(["buggy"], o, e, commands));
         Assert.Equal("error: 'compendium buggy' stopped on an unexpected NullReferenceException: the thing was null (run again with --verbose for the stack trace)", e.ToString().TrimEnd());
@@ -159,7 +154,7 @@ public sealed class CommandLineFailureTests
     {
         var (code, _, err) = Cli("simulate", "--seed", "7");
         Assert.Equal(2, code);
-        Assert.Contains("option --out is required", err);
+        Assert.Contains("Option '--out' is required", err);
 
         var synthetic = Path.Combine(StudyFacts.DefaultDataDir(), "synthetic");
         var before = Directory.GetFiles(synthetic).ToDictionary(f => f, File.ReadAllBytes);
@@ -195,5 +190,77 @@ public sealed class CommandLineFailureTests
         Assert.Equal(1, code);
         Assert.Contains("did not converge", err);
         Assert.Single(err.TrimEnd().Split('\n'));
+    }
+}
+
+/// <summary>The command line on System.CommandLine: help, response files, exit codes, and the adapter for CliArgs-style commands.</summary>
+public sealed class CommandLineParsingTests
+{
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
+
+    private static string Castle => CliHarness.Castle;
+
+    [Theory]
+    [InlineData("fit", "--formula <FORMULA> (REQUIRED)")]
+    [InlineData("iv", "--keep-singletons")]
+    [InlineData("reproduce", "--param <NAME=VALUE>")]
+    [InlineData("simulate", "--force")]
+    [InlineData("validate", "--data <PATH> (REQUIRED)")]
+    public void EveryConvertedCommandHasGeneratedHelp(string command, string expected)
+    {
+        var (code, output, _) = Cli(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains($"compendium {command} [options]", output);
+        Assert.Contains(expected, output);
+    }
+
+    [Fact]
+    public void TheListingNamesEveryCommand()
+    {
+        var (code, output, _) = Cli("help");
+        Assert.Equal(0, code);
+        foreach (var c in new[] { "fit", "iv", "reproduce", "simulate", "validate" }) Assert.Contains($"  {c} ", output);
+        Assert.Equal(2, Cli().Code);
+        var (unknown, _, err) = Cli("fitt");
+        Assert.Equal(2, unknown);
+        Assert.Contains("unknown command 'fitt'", err);
+    }
+
+    [Fact]
+    public void AResponseFileStandsForItsArguments()
+    {
+        var rsp = Path.Combine(Directory.CreateTempSubdirectory("compendium-rsp-").FullName, "fit.rsp");
+        File.WriteAllText(rsp, $"# the castle TWFE model\n--data {Castle}\n--formula \"l_homicide ~ post | sid + year\"\n--vcov iid\n");
+        var (code, viaFile, err) = Cli("fit", $"@{rsp}", "--json");
+        Assert.True(code == 0, err);
+        var (_, direct, _) = Cli("fit", "--data", Castle, "--formula", "l_homicide ~ post | sid + year", "--vcov", "iid", "--json");
+        Assert.Equal(direct, viaFile);
+        Assert.Equal(2, Cli("fit", "@/nonexistent/args.rsp").Code);
+    }
+
+    [Theory]
+    [InlineData(new[] { "fit", "--formula", "y ~ x" }, "Option '--data' is required")]
+    [InlineData(new[] { "fit", "--data", "a.csv", "--formula", "y ~ x", "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    [InlineData(new[] { "fit", "--data", "a.csv", "--data", "b.csv", "--formula", "y ~ x" }, "expects a single argument")]
+    [InlineData(new[] { "simulate", "--out", "x", "--seed", "seven" }, "Cannot parse argument 'seven'")]
+    [InlineData(new[] { "simulate", "--out", "x", "--timing", "sometimes" }, "'sometimes' not recognized")]
+    [InlineData(new[] { "reproduce", "--param", "novalue" }, "expected name=value")]
+    public void UsageErrorsExitWithTwoAndShowTheHelp(string[] args, string message)
+    {
+        var (code, _, err) = Cli(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.Contains($"compendium {args[0]} [options]", err);
+    }
+
+    [Fact]
+    public void ACliArgsStyleCommandRunsThroughTheAdapterUnchanged()
+    {
+        var (code, output, _) = Cli("compare-groups", "--help");
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: compendium compare-groups", output);
+        var (bad, _, err) = Cli("compare-groups", "--data", Castle, "--formula", "l_homicide ~ post | sid + year", "--group", "g7", "--nonsense", "1");
+        Assert.Equal(2, bad);
+        Assert.Contains("unknown option(s): --nonsense", err);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Compendium.Tests.Notebooks;
+using Compendium.Tests.Packaging;
 using Xunit;
 
 namespace Compendium.Tests.Reproduction;
@@ -12,12 +13,7 @@ namespace Compendium.Tests.Reproduction;
 [Collection(NotebookCollection.Name)]
 public sealed class FailSafeReproductionTests(ReproductionFixture fixture)
 {
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = Compendium.Cli.Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     /// <summary>A copy of a full reproduction's output folder (what a reader of the repository has in output/).</summary>
     private string Prefilled()
