@@ -276,7 +276,7 @@ public static class ColumnTableCsv
                 left -= got;
             }
             if (k == ranges.Length - 1 && last != (byte)'\n' && last != (byte)'\r' && ranges[k].Length > 0) ends++;   // no line end after the last record
-            parts[k].Bound = ends;
+            parts[k].Bound = k == 0 ? Math.Max(0, ends - 1) : ends;   // the header line is no data row
         });
         long offset = 0;
         foreach (var q in parts) { q.Offset = offset; offset += q.Bound; }
