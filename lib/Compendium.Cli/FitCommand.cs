@@ -1,3 +1,4 @@
+using Compendium.Data;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Design;
 using Compendium.Econometrics.Estimation;
@@ -7,7 +8,7 @@ using Compendium.Econometrics.Inference;
 namespace Compendium.Cli;
 
 /// <summary>
-/// <c>compendium fit</c>: fixed-effects OLS on any CSV or Parquet file (only the columns the model needs are read). A readable table by default; <c>--json</c> gives
+/// <c>compendium fit</c>: fixed-effects OLS on any CSV. A readable table by default; <c>--json</c> gives
 /// the machine form shared by every estimation command: <c>coefficients</c> (name, estimate,
 /// std_error, t, p, ci_low, ci_high), <c>nobs</c>, <c>r2</c>, <c>r2_within</c>, <c>vcov</c> and
 /// <c>diagnostics</c>. Numbers are written in the shortest round-trip form; NaN becomes null.
@@ -17,20 +18,22 @@ public sealed class FitCommand : ICliCommand, IHasFlags
     /// <inheritdoc/>
     public string Name => "fit";
     /// <inheritdoc/>
-    public string Summary => "fixed-effects OLS on a CSV or Parquet file: a regression table, or JSON";
+    public string Summary => "fixed-effects OLS on a CSV, Parquet or .xlsx file: a regression table, or JSON";
     /// <inheritdoc/>
     public string Usage => """
-        usage: compendium fit --data FILE.csv|FILE.parquet --formula "y ~ x1 + x2 | fe1 + fe2" [--vcov iid|hetero|cluster:VAR|cluster:VAR1+VAR2]
+        usage: compendium fit --data FILE.csv|FILE.parquet|FILE.xlsx --formula "y ~ x1 + x2 | fe1 + fe2" [--vcov iid|hetero|cluster:VAR|cluster:VAR1+VAR2]
                               [--weights COLUMN] [--keep-singletons] [--fixef-maxiter N] [--fixef-cg] [--json]
-          --data           CSV (comma-separated, UTF-8, header line; empty or NA = missing) or Apache Parquet (.parquet);
-                           only the columns the model uses are read
           --formula        fixest-style: interactions a:b and a*b, event-time dummies i(rel_year, ref = -1, bin = [-6, 6]),
                            fixed effects after '|' (a^b combines two factors)
-          --vcov           variance estimator (default iid); small-sample corrections follow fixest's defaults
+          --data           a CSV file (comma-separated, UTF-8, header line; empty or NA = missing), an Apache Parquet
+                           file (.parquet) or an .xlsx spreadsheet (first sheet, header in row 1); of a CSV or Parquet
+                           file only the columns the model uses are read
+          --vcov           variance estimator; default as fixest: clustered by the first fixed effect when there are
+                           fixed effects (said on stderr), iid without; small-sample corrections follow fixest's defaults
           --fixef-maxiter  iteration limit of the conjugate-gradient fixed-effects solver (default 10000)
           --fixef-cg       solve the fixed effects by conjugate gradients even where the exact direct method applies
           --json           print JSON instead of a table
-        Environment: COMPENDIUM_TIMINGS=1 prints the time spent reading and fitting to standard error.
+        Environment: COMPENDIUM_TIMINGS=1 prints the time and memory spent reading and fitting to standard error.
         """;
     /// <inheritdoc/>
     public IReadOnlyList<string> Flags => ["json", "keep-singletons", "fixef-cg"];
@@ -40,7 +43,7 @@ public sealed class FitCommand : ICliCommand, IHasFlags
     {
         var dataPath = args.Required("data");
         var formula = args.Required("formula");
-        var vcovSpec = args.Option("vcov") ?? "iid";
+        var vcovSpec = args.Option("vcov");
         var weights = args.Option("weights");
         bool json = args.Flag("json");
         bool keepSingletons = args.Flag("keep-singletons");
@@ -52,11 +55,10 @@ public sealed class FitCommand : ICliCommand, IHasFlags
         if (maxIterText is not null && (!int.TryParse(maxIterText, System.Globalization.CultureInfo.InvariantCulture, out maxIter) || maxIter < 1))
             throw new UsageException($"--fixef-maxiter expects a positive integer, got '{maxIterText}'");
 
-        var vcov = Vcov.Parse(vcovSpec);
         var parsed = Formula.Parse(formula);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double startCpu = CpuSeconds();
-        var data = ReadModelData(dataPath, parsed, vcov, weights);
+        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, ReadModelData(dataPath, parsed, vcovSpec, weights), stderr);
         double read = clock.Elapsed.TotalSeconds, readCpu = CpuSeconds();
         long readPeak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
         if (parsed.Iv is not null)
@@ -77,7 +79,12 @@ public sealed class FitCommand : ICliCommand, IHasFlags
 
     private static double CpuSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
-    /// <summary>The columns a model reads (its variables, weights and cluster variables) from a CSV or Parquet file.</summary>
-    internal static ColumnTable ReadModelData(string path, Formula formula, Vcov vcov, string? weights) =>
-        DataFile.ReadFor(path, formula.Variables().Select(v => v.Name).Concat(vcov.Variables).Concat(weights is null ? [] : [weights]));
+    /// <summary>
+    /// The columns a model reads (its variables, weights and the cluster variables of <paramref name="vcovSpec"/>; the
+    /// default cluster is a fixed effect, already among the variables) from a CSV, Parquet or .xlsx file.
+    /// </summary>
+    internal static ColumnTable ReadModelData(string path, Formula formula, string? vcovSpec, string? weights) =>
+        TableFile.ReadFor(path, formula.Variables().Select(v => v.Name)
+            .Concat(vcovSpec is null ? [] : Vcov.Parse(vcovSpec).Variables)
+            .Concat(weights is null ? [] : [weights]));
 }

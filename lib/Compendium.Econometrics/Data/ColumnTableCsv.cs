@@ -54,6 +54,7 @@ public static class ColumnTableCsv
     /// <summary>An <see cref="InputException"/> when <paramref name="path"/> does not exist, saying whether its folder does.</summary>
     internal static void EnsureExists(string path)
     {
+        Csv.CheckPath(path);
         if (!File.Exists(path))
             throw new InputException(Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))) ? $"{path}: file not found" : $"{path}: file not found (no such directory)");
     }
@@ -187,7 +188,10 @@ public static class ColumnTableCsv
 
     private static SepReader Open(string path, long start, long length)
     {
-        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        FileStream fs;
+        try { fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (UnauthorizedAccessException) { throw new InputException($"{path}: cannot be read (permission denied)"); }
+        catch (IOException e) { throw new InputException($"{path}: cannot be read ({e.Message})"); }
         fs.Position = start;
         Stream s = length < fs.Length - start ? new RangeStream(fs, length) : fs;
         var text = new StreamReader(s, new UTF8Encoding(true, true), detectEncodingFromByteOrderMarks: false, 1 << 16);
@@ -212,12 +216,7 @@ public static class ColumnTableCsv
                     if (err is not null) throw new InputException($"{path}, line {line}: {err}");
                     names[j] = j == 0 ? text.TrimStart('\uFEFF') : text;
                 }
-                for (int j = 0; j < names.Length; j++)
-                {
-                    if (names[j].Trim().Length == 0) throw new InputException($"{path}, line {line}: column {j + 1} of the header has no name");
-                    for (int k = 0; k < j; k++)
-                        if (names[k] == names[j]) throw new InputException($"{path}, line {line}: column name '{names[j]}' appears twice in the header");
-                }
+                Csv.CheckHeader(names, path, line);
                 return names;
             }
         }
@@ -383,25 +382,35 @@ public static class ColumnTableCsv
     }
 
     /// <summary>Convert a parsed CSV file.</summary>
-    public static ColumnTable FromCsv(CsvTable csv)
+    public static ColumnTable FromCsv(CsvTable csv) =>
+        FromCells(csv.Source, csv.Header, csv.Rows.Length, (i, j) => csv.Rows[i][j]);
+
+    /// <summary>
+    /// A table from cells given as text (e.g. a spreadsheet's first sheet), typed by the same rule as a
+    /// CSV file: a column is numeric when every non-empty cell is an invariant-culture number.
+    /// </summary>
+    /// <param name="source">Names the table in error messages.</param>
+    /// <param name="header">Column names.</param>
+    /// <param name="rows">Number of data rows.</param>
+    /// <param name="cell">The text of row i, column j (null or empty when missing).</param>
+    public static ColumnTable FromCells(string source, IReadOnlyList<string> header, int rows, Func<int, int, string?> cell)
     {
-        int n = csv.Rows.Length;
-        var table = ColumnTable.Empty(n, csv.Source);
-        for (int j = 0; j < csv.Header.Length; j++)
+        var table = ColumnTable.Empty(rows, source);
+        for (int j = 0; j < header.Count; j++)
         {
-            var text = new string?[n];
-            var numbers = new double[n];
+            var text = new string?[rows];
+            var numbers = new double[rows];
             bool numeric = true;
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < rows; i++)
             {
-                var s = csv.Rows[i][j];
+                var s = cell(i, j) ?? "";
                 text[i] = s.Length == 0 || s == "NA" ? null : s;
                 if (!numeric) continue;
                 if (text[i] is null) numbers[i] = double.NaN;
                 else if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) numbers[i] = v;
                 else numeric = false;
             }
-            table = numeric ? table.With(csv.Header[j], numbers) : table.With(csv.Header[j], text);
+            table = numeric ? table.With(header[j], numbers) : table.With(header[j], text);
         }
         return table;
     }

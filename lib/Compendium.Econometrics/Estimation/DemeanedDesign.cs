@@ -21,7 +21,7 @@ public sealed class DemeanedDesign
     private readonly double[][] _x;          // demeaned, × √w
     private readonly double[]? _sqrtW;
     private readonly double[] _rawNorms;     // ‖x − x̄‖ (× √w) before demeaning: the scale for collinearity (ModelFrame.CollinearityScales)
-    private readonly double _tss, _tssWithin;
+    private readonly double _tss, _tssWithin, _ySumSquares;
     private readonly Dictionary<string, Factor> _clusterCache;
 
     /// <summary>Relative change of a coefficient (against |β| + its iid standard error) below which the iterative within transformation is accepted.</summary>
@@ -34,6 +34,7 @@ public sealed class DemeanedDesign
         _demeaner = new Demeaner(frame.FixedEffects, frame.Weights, frame.Y.Length, allowDirect: !options.IterativeDemeaning, maxIterations: options.MaxIterations);
         _sqrtW = frame.Weights?.Select(Math.Sqrt).ToArray();
         _tss = CenteredSumOfSquares(frame.Y, frame.Weights);
+        _ySumSquares = Math.Pow(ModelFrame.Norm(frame.Y, frame.Weights, centred: false), 2);
         _rawNorms = frame.CollinearityScales();
         // Columns that are the data table's own arrays are demeaned into new ones unless the caller gave
         // the table up (OverwriteData); columns the frame made (subsets, interactions, dummies) in place.
@@ -107,7 +108,7 @@ public sealed class DemeanedDesign
             MissingDropped = from._frame.MissingDropped, SingletonsDropped = from._frame.SingletonsDropped,
         };
         _demeaner = from._demeaner; _y = from._y; _x = x; _sqrtW = from._sqrtW;
-        _tss = from._tss; _tssWithin = from._tssWithin; _clusterCache = from._clusterCache;
+        _tss = from._tss; _tssWithin = from._tssWithin; _ySumSquares = from._ySumSquares; _clusterCache = from._clusterCache;
     }
 
     /// <summary>Observations in the estimation sample (after listwise deletion, zero weights and singletons).</summary>
@@ -163,9 +164,7 @@ public sealed class DemeanedDesign
     /// <summary>A copy of a transformed regressor column.</summary>
     public double[] TransformedRegressor(string name)
     {
-        int j = _frame.Names.IndexOf(name);
-        if (j < 0) throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
-        return (double[])_x[j].Clone();
+        return (double[])_x[IndexOf(name)].Clone();
     }
 
     /// <summary>A copy of the transformed outcome.</summary>
@@ -186,10 +185,26 @@ public sealed class DemeanedDesign
             sol.Dropped.Select(j => _frame.Names[j]).ToImmutableArray(),
             _frame.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray());
         return FeolsResult.Create(_frame.Formula.Text, names, sol.Beta, v, vcov.Name, sample,
-            rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"));
+            rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"), _ySumSquares);
     }
 
-    private Factor ClusterFactor(string name)
+    /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>
+    internal double[] Column(string name) => _x[IndexOf(name)];
+
+    /// <summary>The scale of the collinearity test of regressor <paramref name="name"/> (its norm around its mean, × √w; <see cref="ModelFrame.CollinearityScales"/>).</summary>
+    internal double RawNorm(string name) => _rawNorms[IndexOf(name)];
+
+    /// <summary>The transformed outcome (shared, not copied).</summary>
+    internal double[] Outcome => _y;
+
+    private int IndexOf(string name)
+    {
+        int j = _frame.Names.IndexOf(name);
+        return j >= 0 ? j : throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
+    }
+
+    /// <summary>A cluster variable coded over the estimation sample, cached for later variance estimates.</summary>
+    internal Factor ClusterFactor(string name)
     {
         lock (_clusterCache)
         {
