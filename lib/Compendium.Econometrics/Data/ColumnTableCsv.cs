@@ -54,7 +54,7 @@ public static class ColumnTableCsv
     /// <summary>An <see cref="InputException"/> when <paramref name="path"/> does not exist, saying whether its folder does.</summary>
     internal static void EnsureExists(string path)
     {
-        if (Directory.Exists(path)) throw new InputException($"{path}: is a folder, not a file; give the CSV file itself");
+        Csv.CheckPath(path);
         if (!File.Exists(path))
             throw new InputException(Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))) ? $"{path}: file not found" : $"{path}: file not found (no such directory)");
     }
@@ -188,7 +188,10 @@ public static class ColumnTableCsv
 
     private static SepReader Open(string path, long start, long length)
     {
-        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        FileStream fs;
+        try { fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (UnauthorizedAccessException) { throw new InputException($"{path}: cannot be read (permission denied)"); }
+        catch (IOException e) { throw new InputException($"{path}: cannot be read ({e.Message})"); }
         fs.Position = start;
         Stream s = length < fs.Length - start ? new RangeStream(fs, length) : fs;
         var text = new StreamReader(s, new UTF8Encoding(true, true), detectEncodingFromByteOrderMarks: false, 1 << 16);
@@ -213,16 +216,7 @@ public static class ColumnTableCsv
                     if (err is not null) throw new InputException($"{path}, line {line}: {err}");
                     names[j] = j == 0 ? text.TrimStart('\uFEFF') : text;
                 }
-                // The same check as the strict reader (Csv.Parse): a header with more ; or tabs than fields is another dialect.
-                foreach (var (sep, dialect) in new[] { (';', "semicolon"), ('\t', "tab") })
-                    if (names.Length < names.Sum(h => h.Count(ch => ch == sep)) + 1)
-                        throw new InputException($"{path}, line {line}: the file looks {dialect}-separated; the compendium reads comma-separated CSV (RFC 4180, dots as decimal marks). Save it with commas as separators.");
-                for (int j = 0; j < names.Length; j++)
-                {
-                    if (names[j].Trim().Length == 0) throw new InputException($"{path}, line {line}: column {j + 1} of the header has no name");
-                    for (int k = 0; k < j; k++)
-                        if (names[k] == names[j]) throw new InputException($"{path}, line {line}: column name '{names[j]}' appears twice in the header");
-                }
+                Csv.CheckHeader(names, path, line);
                 return names;
             }
         }
@@ -281,7 +275,7 @@ public static class ColumnTableCsv
                 left -= got;
             }
             if (k == ranges.Length - 1 && last != (byte)'\n' && last != (byte)'\r' && ranges[k].Length > 0) ends++;   // no line end after the last record
-            parts[k].Bound = ends;
+            parts[k].Bound = k == 0 ? Math.Max(0, ends - 1) : ends;   // the header line is no data row
         });
         long offset = 0;
         foreach (var q in parts) { q.Offset = offset; offset += q.Bound; }

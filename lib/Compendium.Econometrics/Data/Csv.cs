@@ -22,9 +22,7 @@ public static class Csv
     /// <summary>Read and parse a file; <paramref name="path"/> is also the name used in error messages.</summary>
     public static CsvTable Read(string path)
     {
-        if (Directory.Exists(path)) throw new InputException($"{path}: is a folder, not a file; give the CSV file itself");
-        if (Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) || Path.GetExtension(path).Equals(".xls", StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"{path}: a spreadsheet, not CSV text; save it as CSV (comma-separated, UTF-8)");
+        CheckPath(path);
         string text;
         try { text = File.ReadAllText(path, new UTF8Encoding(false, true)); }
         catch (FileNotFoundException) { throw new InputException($"{path}: file not found"); }
@@ -33,6 +31,30 @@ public static class Csv
         catch (UnauthorizedAccessException) { throw new InputException($"{path}: cannot be read (permission denied)"); }
         catch (IOException e) { throw new InputException($"{path}: cannot be read ({e.Message})"); }
         return Parse(text, path);
+    }
+
+    /// <summary>The errors about a path that is not a CSV file (a folder, a spreadsheet), shared with <see cref="ColumnTableCsv"/>.</summary>
+    internal static void CheckPath(string path)
+    {
+        if (Directory.Exists(path)) throw new InputException($"{path}: is a folder, not a file; give the CSV file itself");
+        if (Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) || Path.GetExtension(path).Equals(".xls", StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"{path}: a spreadsheet, not CSV text; save it as CSV (comma-separated, UTF-8)");
+    }
+
+    /// <summary>The header checks (another separator, unnamed or repeated columns), shared with <see cref="ColumnTableCsv"/>.</summary>
+    internal static void CheckHeader(IReadOnlyList<string> header, string source, int headerLine)
+    {
+        foreach (var (sep, name) in new[] { (';', "semicolon"), ('\t', "tab") })
+            if (header.Count < header.Sum(h => h.Count(ch => ch == sep)) + 1)
+                throw new InputException($"{source}, line {headerLine}: the file looks {name}-separated; the compendium reads comma-separated CSV (RFC 4180, dots as decimal marks). Save it with commas as separators.");
+        for (int j = 0; j < header.Count; j++)
+        {
+            if (header[j].Trim().Length == 0)
+                throw new InputException($"{source}, line {headerLine}: column {j + 1} of the header has no name");
+            for (int k = 0; k < j; k++)
+                if (header[k] == header[j])
+                    throw new InputException($"{source}, line {headerLine}: column name '{header[j]}' appears twice in the header");
+        }
     }
 
     /// <summary>Parse CSV text; <paramref name="source"/> names it in error messages.</summary>
@@ -108,17 +130,7 @@ public static class Csv
         if (records.Count == 0)
             throw new InputException($"{source}: empty file; expected a header line with column names");
         var (headerLine, header) = records[0];
-        foreach (var (sep, name) in new[] { (';', "semicolon"), ('\t', "tab") })
-            if (header.Length < header.Sum(h => h.Count(ch => ch == sep)) + 1)
-                throw new InputException($"{source}, line {headerLine}: the file looks {name}-separated; the compendium reads comma-separated CSV (RFC 4180, dots as decimal marks). Save it with commas as separators.");
-        for (int j = 0; j < header.Length; j++)
-        {
-            if (header[j].Trim().Length == 0)
-                throw new InputException($"{source}, line {headerLine}: column {j + 1} of the header has no name");
-            for (int k = 0; k < j; k++)
-                if (header[k] == header[j])
-                    throw new InputException($"{source}, line {headerLine}: column name '{header[j]}' appears twice in the header");
-        }
+        CheckHeader(header, source, headerLine);
         var rows = ImmutableArray.CreateBuilder<CsvRow>(records.Count - 1);
         var table = new CsvTable(source, [.. header]);
         for (int i = 1; i < records.Count; i++)

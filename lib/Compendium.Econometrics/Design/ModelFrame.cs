@@ -120,6 +120,37 @@ internal sealed class ModelFrame
     }
 
     /// <summary>
+    /// The scale against which a regressor counts as collinear (see <c>OlsSolver</c>): its (weighted) norm
+    /// around its mean when the model has fixed effects or an intercept, so that adding a constant to a
+    /// regressor never changes which regressors are kept (x = 10⁷ + N(0, 1) is not collinear with the
+    /// fixed effects); the raw norm for the intercept column and in a model with neither.
+    /// </summary>
+    public double[] CollinearityScales()
+    {
+        bool centre = FixedEffects.Length > 0 || Names.Contains("(Intercept)");
+        var scales = new double[X.Length];
+        void One(int j) => scales[j] = Norm(X[j], Weights, centre && Names[j] != "(Intercept)");
+        if (Y.Length < 100_000) for (int j = 0; j < X.Length; j++) One(j);
+        else Parallel.For(0, X.Length, One);
+        return scales;
+    }
+
+    /// <summary>√Σ w (x − x̄_w)² (centred) or √Σ w x² (raw); w = 1 without weights.</summary>
+    public static double Norm(double[] x, double[]? w, bool centred)
+    {
+        double mean = 0;
+        if (centred)
+        {
+            double sw = 0, sx = 0;
+            for (int i = 0; i < x.Length; i++) { double wi = w?[i] ?? 1; sw += wi; sx += wi * x[i]; }
+            mean = sw > 0 ? sx / sw : 0;
+        }
+        double ss = 0;
+        for (int i = 0; i < x.Length; i++) { double d = x[i] - mean; ss += (w?[i] ?? 1) * d * d; }
+        return Math.Sqrt(ss);
+    }
+
+    /// <summary>
     /// A missing value of an <c>i()</c> variable gives zeros in every dummy: the row counts as a control,
     /// which is right for a never-treated unit and silently wrong for a gap in a treated unit's event
     /// time. With fixed effects the units are known: the missing values must make up whole levels of
@@ -171,37 +202,6 @@ internal sealed class ModelFrame
             InteractionTerm it => it.Parts.SelectMany(Factors),
             _ => [],
         };
-    }
-
-    /// <summary>
-    /// The scale against which a regressor counts as collinear (see <c>OlsSolver</c>): its (weighted) norm
-    /// around its mean when the model has fixed effects or an intercept, so that adding a constant to a
-    /// regressor never changes which regressors are kept (x = 10⁷ + N(0, 1) is not collinear with the
-    /// fixed effects); the raw norm for the intercept column and in a model with neither.
-    /// </summary>
-    public double[] CollinearityScales()
-    {
-        bool centre = FixedEffects.Length > 0 || Names.Contains("(Intercept)");
-        var scales = new double[X.Length];
-        void One(int j) => scales[j] = Norm(X[j], Weights, centre && Names[j] != "(Intercept)");
-        if (Y.Length < 100_000) for (int j = 0; j < X.Length; j++) One(j);
-        else Parallel.For(0, X.Length, One);
-        return scales;
-    }
-
-    /// <summary>√Σ w (x − x̄_w)² (centred) or √Σ w x² (raw); w = 1 without weights.</summary>
-    public static double Norm(double[] x, double[]? w, bool centred)
-    {
-        double mean = 0;
-        if (centred)
-        {
-            double sw = 0, sx = 0;
-            for (int i = 0; i < x.Length; i++) { double wi = w?[i] ?? 1; sw += wi; sx += wi * x[i]; }
-            mean = sw > 0 ? sx / sw : 0;
-        }
-        double ss = 0;
-        for (int i = 0; i < x.Length; i++) { double d = x[i] - mean; ss += (w?[i] ?? 1) * d * d; }
-        return Math.Sqrt(ss);
     }
 
     internal static double[] Gather(double[] src, int[]? rows)

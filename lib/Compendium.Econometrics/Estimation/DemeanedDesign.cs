@@ -191,7 +191,7 @@ public sealed class DemeanedDesign
     /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>
     internal double[] Column(string name) => _x[IndexOf(name)];
 
-    /// <summary>‖x‖ (× √w) of regressor <paramref name="name"/> before the transformation: the scale of the collinearity test.</summary>
+    /// <summary>The scale of the collinearity test of regressor <paramref name="name"/> (its norm around its mean, × √w; <see cref="ModelFrame.CollinearityScales"/>).</summary>
     internal double RawNorm(string name) => _rawNorms[IndexOf(name)];
 
     /// <summary>The transformed outcome (shared, not copied).</summary>

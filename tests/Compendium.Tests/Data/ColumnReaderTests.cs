@@ -26,14 +26,7 @@ public class ColumnReaderTests
     }
 
     [Theory]
-    [InlineData("a,b\n1,2,3\n", "t.csv, line 2 (row 1): 3 field(s), but the header has 2 columns")]
-    [InlineData("a,b\n1,\"2\n", "t.csv, line 2: a quoted field is never closed")]
-    [InlineData("a,b\n1,2\"x\n", "t.csv, line 2: a double quote inside an unquoted field")]
-    [InlineData("a,b\n1,\"2\"x\n", "t.csv, line 2: text after the closing quote")]
-    [InlineData("a,a\n1,2\n", "t.csv, line 1: column name 'a' appears twice")]
-    [InlineData("a,\n1,2\n", "t.csv, line 1: column 2 of the header has no name")]
-    [InlineData("", "t.csv: empty file")]
-    [InlineData("a,b\n1,2\n\n3,4\n5,6,7\n", "t.csv, line 5 (row 3): 3 field(s)")]
+    [MemberData(nameof(CsvTests.MalformedCases), MemberType = typeof(CsvTests))]
     public void MalformedFilesGiveTheStrictReadersMessages(string text, string expected)
     {
         var path = Write("t.csv", text);

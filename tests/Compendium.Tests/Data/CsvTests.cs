@@ -31,14 +31,21 @@ public class CsvTests
         Assert.Equal(5, t.Rows[1].Int("x"));
     }
 
+    /// <summary>Malformed files and the start of their message (shared with the typed reader's tests).</summary>
+    public static TheoryData<string, string> MalformedCases => new()
+    {
+        { "a,b\n1,2,3\n", "t.csv, line 2 (row 1): 3 field(s), but the header has 2 columns" },
+        { "a,b\n1,\"2\n", "t.csv, line 2: a quoted field is never closed" },
+        { "a,b\n1,2\"x\n", "t.csv, line 2: a double quote inside an unquoted field" },
+        { "a,b\n1,\"2\"x\n", "t.csv, line 2: text after the closing quote" },
+        { "a,a\n1,2\n", "t.csv, line 1: column name 'a' appears twice" },
+        { "a,\n1,2\n", "t.csv, line 1: column 2 of the header has no name" },
+        { "", "t.csv: empty file" },
+        { "a,b\n1,2\n\n3,4\n5,6,7\n", "t.csv, line 5 (row 3): 3 field(s)" },
+    };
+
     [Theory]
-    [InlineData("a,b\n1,2,3\n", "t.csv, line 2 (row 1): 3 field(s), but the header has 2 columns")]
-    [InlineData("a,b\n1,\"2\n", "t.csv, line 2: a quoted field is never closed")]
-    [InlineData("a,b\n1,2\"x\n", "t.csv, line 2: a double quote inside an unquoted field")]
-    [InlineData("a,b\n1,\"2\"x\n", "t.csv, line 2: text after the closing quote")]
-    [InlineData("a,a\n1,2\n", "t.csv, line 1: column name 'a' appears twice")]
-    [InlineData("a,\n1,2\n", "t.csv, line 1: column 2 of the header has no name")]
-    [InlineData("", "t.csv: empty file")]
+    [MemberData(nameof(MalformedCases))]
     public void MalformedTextNamesTheLine(string text, string expected)
     {
         var e = Assert.Throws<InputException>(() => Csv.Parse(text, "t.csv"));

@@ -20,8 +20,8 @@ public class FeConventionsReferenceTests(ITestOutputHelper output)
     private const double Tol = 1e-6;
     private static readonly Lazy<ColumnTable> Panel = new(() => ColumnTableCsv.Read(ReferenceValues.ConventionsPath("cl2_panel.csv")));
     private static readonly Lazy<ColumnTable> Hard = new(() => ColumnTableCsv.Read(ReferenceValues.ConventionsPath("hardfe.csv")));
-    private static readonly Lazy<ReferenceValues> Conventions = new(() => ReferenceValues.LoadFile(ReferenceValues.ConventionsPath("conventions_reference.csv")));
-    private static readonly Lazy<ReferenceValues> HardRef = new(() => ReferenceValues.LoadFile(ReferenceValues.ConventionsPath("hardfe_reference.csv")));
+    private static readonly Lazy<ReferenceValues> Conventions = new(() => ReferenceValues.FromFile(ReferenceValues.ConventionsPath("conventions_reference.csv")));
+    private static readonly Lazy<ReferenceValues> HardRef = new(() => ReferenceValues.FromFile(ReferenceValues.ConventionsPath("hardfe_reference.csv")));
 
     private double CompareCoefficients(string @case, EstimationResult r, double vcovFloor = 0)
     {

@@ -176,8 +176,9 @@ public sealed class CommandLineFailureTests
     [Fact]
     public void ANonConvergingFixedEffectsSolveIsAMessage()
     {
-        // Two factors linked in one long cycle (a_k, b_k), (a_k+1, b_k): alternating projections need far more
+        // Two factors linked in one long cycle (a_k, b_k), (a_k+1, b_k): alternating projections needed far more
         // than the iteration limit; enough columns that they are demeaned in parallel (the case that crashed).
+        // Conjugate gradients converge on it, so the limit is set low (--fixef-maxiter) to reach the message.
         const int length = 10_000;
         var sb = new StringBuilder("y,x1,x2,x3,x4,x5,x6,x7,x8,x9,a,b\n");
         var rng = new Random(1);
