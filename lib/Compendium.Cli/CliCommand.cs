@@ -14,7 +14,7 @@ public interface ICliCommand
     string Summary { get; }
     /// <summary>Full usage text, shown by <c>compendium NAME --help</c> and after an argument error.</summary>
     string Usage { get; }
-    /// <summary>Run; return the exit code. Throw <see cref="InputException"/> or <see cref="UsageException"/> for user errors.</summary>
+    /// <summary>Run; return the exit code. Throw <see cref="Compendium.Econometrics.InputException"/> or <see cref="UsageException"/> for user errors.</summary>
     int Run(CliArgs args, TextWriter stdout, TextWriter stderr);
 }
 

@@ -1,6 +1,7 @@
-using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Inference;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Formulas;
+using Compendium.Econometrics.Inference;
 
 namespace Compendium.Cli;
 
@@ -42,7 +43,7 @@ public sealed class FitCommand : ICliCommand, IHasFlags
 
         var vcov = Vcov.Parse(vcovSpec);
         var data = ColumnTableCsv.Read(dataPath);
-        var parsed = Formulas.Formula.Parse(formula);
+        var parsed = Formula.Parse(formula);
         if (parsed.Iv is not null)
         {
             // An IV part ('| d ~ z') makes it a 2SLS model: same options and output conventions, see IvCommand.
@@ -51,25 +52,7 @@ public sealed class FitCommand : ICliCommand, IHasFlags
             return 0;
         }
         var result = Feols.Fit(data, parsed, vcov, new FeolsOptions(weights, !keepSingletons));
-        stdout.Write(json ? ToJson(result) + "\n" : result.ToTable("fit").ToMarkdown());
+        stdout.Write(json ? result.ToJson() + "\n" : result.ToTable("fit").ToMarkdown());
         return 0;
     }
-
-    /// <summary>The JSON form of a result (also used by tests and notebooks).</summary>
-    public static string ToJson(FeolsResult r) => EstimationJson.Object(w =>
-    {
-        EstimationJson.Head(w, r.Formula, r.Coefficients, r.Nobs);
-        EstimationJson.Num(w, "r2", r.R2);
-        EstimationJson.Num(w, "r2_within", r.R2Within);
-        w.WriteString("vcov", r.VcovName);
-        w.WriteStartObject("diagnostics");
-        EstimationJson.Num(w, "r2_adjusted", r.AdjustedR2);
-        EstimationJson.Num(w, "rss", r.Rss);
-        w.WriteNumber("residual_df", r.ResidualDf);
-        EstimationJson.SampleAndVariance(w, r.Variance, r.MissingDropped, r.SingletonsDropped, r.CollinearDropped, r.FixedEffects);
-        w.WritePropertyName("f_test");
-        EstimationJson.Test(w, r.FTest);
-        w.WriteString("demeaning", r.DemeaningMethod);
-        w.WriteEndObject();
-    });
 }

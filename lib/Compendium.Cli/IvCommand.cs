@@ -1,6 +1,6 @@
-using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Inference;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
 
 namespace Compendium.Cli;
 
@@ -44,37 +44,5 @@ public sealed class IvCommand : ICliCommand, IHasFlags
 
     /// <summary>Print a result as a table (second stage, first stages, diagnostics) or as JSON.</summary>
     public static void Write(IvResult result, bool json, TextWriter stdout) =>
-        stdout.Write(json ? ToJson(result) + "\n" : result.ToTable("iv").ToMarkdown());
-
-    /// <summary>The JSON form of an IV result (field names shared with <c>compendium fit</c>).</summary>
-    public static string ToJson(IvResult r) => EstimationJson.Object(w =>
-    {
-        EstimationJson.Head(w, r.Formula, r.Coefficients, r.Nobs);
-        w.WriteString("estimator", "2sls");
-        w.WriteString("vcov", r.VcovName);
-        w.WriteStartObject("diagnostics");
-        EstimationJson.SampleAndVariance(w, r.Variance, r.MissingDropped, r.SingletonsDropped, r.CollinearDropped, r.FixedEffects);
-        w.WriteStartArray("first_stages");
-        foreach (var fs in r.FirstStages)
-        {
-            w.WriteStartObject();
-            w.WriteString("endogenous", fs.Endogenous);
-            EstimationJson.Coefficients(w, "coefficients", fs.Instruments);
-            EstimationJson.Num(w, "partial_r2", fs.PartialR2);
-            w.WritePropertyName("partial_f");
-            EstimationJson.Test(w, fs.PartialF);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("tests");
-        foreach (var t in r.Diagnostics.All()) EstimationJson.Test(w, t);
-        w.WriteEndArray();
-        if (r.Diagnostics.StockYogo is { } sy)
-        {
-            w.WriteStartObject("stock_yogo");
-            foreach (var (criterion, value) in sy.Values) EstimationJson.Num(w, criterion, value);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-    });
+        stdout.Write(json ? result.ToJson() + "\n" : result.ToTable("iv").ToMarkdown());
 }

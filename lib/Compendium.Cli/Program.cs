@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using Compendium.Econometrics;
 
 namespace Compendium.Cli;
 

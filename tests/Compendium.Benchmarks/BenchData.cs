@@ -1,4 +1,5 @@
 using Compendium.Data;
+using Compendium.Econometrics.Data;
 
 namespace Compendium.Benchmarks;
 

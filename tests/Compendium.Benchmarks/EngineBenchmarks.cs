@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Inference;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
 
 namespace Compendium.Benchmarks;
 

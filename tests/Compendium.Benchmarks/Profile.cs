@@ -1,7 +1,10 @@
 using System.Diagnostics;
-using Compendium.Estimation;
-using Compendium.Formulas;
-using Compendium.Inference;
+using Compendium.Data;
+using Compendium.Econometrics.Design;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Formulas;
+using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Numerics;
 
 namespace Compendium.Benchmarks;
 

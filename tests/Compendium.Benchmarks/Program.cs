@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Compendium.Benchmarks;
-using Compendium.Estimation;
-using Compendium.Inference;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
 
 // `dotnet run -c Release -- --peak N` fits the N-row two-FE model once and reports peak memory
 // against the size of the numeric data (8 bytes × rows × 8 columns), the memory target.

@@ -1,6 +1,7 @@
-using Compendium.Data;
-using Compendium.Tables;
 using Xunit;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
+using Compendium.Tables;
 
 namespace Compendium.Tests;
 

@@ -1,5 +1,5 @@
-using Compendium.Tables;
 using Xunit;
+using Compendium.Econometrics.Tables;
 
 namespace Compendium.Tests;
 

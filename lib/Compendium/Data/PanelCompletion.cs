@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
 using Compendium.Index;
 
 namespace Compendium.Data;

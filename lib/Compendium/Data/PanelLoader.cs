@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Deedle;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
 using MiniExcel = MiniExcelLibs.MiniExcel;
 
 namespace Compendium.Data;

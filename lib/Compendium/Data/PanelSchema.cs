@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Compendium.Econometrics;
 using Compendium.Index;
 
 namespace Compendium.Data;

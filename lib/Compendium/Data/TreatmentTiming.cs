@@ -1,3 +1,5 @@
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
 
 namespace Compendium.Data;
 

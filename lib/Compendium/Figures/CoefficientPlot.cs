@@ -1,4 +1,4 @@
-using Compendium.Estimation;
+using Compendium.Econometrics.Estimation;
 
 namespace Compendium.Figures;
 

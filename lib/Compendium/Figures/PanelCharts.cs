@@ -1,4 +1,4 @@
-using Compendium.Data;
+using Compendium.Econometrics.Data;
 using Compendium.Tables;
 
 namespace Compendium.Figures;

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Compendium.Data;
-using Compendium.Tables;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
 
 namespace Compendium.Index;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Compendium.Econometrics;
 
 namespace Compendium.Reproduction;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Compendium.Figures;
-using Compendium.Notebooks;
 
 namespace Compendium.Reproduction;
 

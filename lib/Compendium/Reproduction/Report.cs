@@ -1,9 +1,10 @@
 using System.Net;
-using Compendium.Figures;
-using Compendium.Tables;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Tables;
+using Compendium.Figures;
 using GenericChart = Plotly.NET.GenericChart;
 using Figure = Compendium.Figures.Figure;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Compendium.Notebooks;
+using Compendium.Econometrics;
+using Compendium.Figures;
 
 namespace Compendium.Reproduction;
 

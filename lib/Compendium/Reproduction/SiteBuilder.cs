@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Compendium.Figures;
 using Markdig;
+using Compendium.Figures;
 
 namespace Compendium.Reproduction;
 

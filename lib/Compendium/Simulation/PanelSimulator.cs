@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
-using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Index;
 using MathNet.Numerics.Distributions;
+using Compendium.Data;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Index;
 
 namespace Compendium.Simulation;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Compendium.Data;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
 using Compendium.Index;
 
 namespace Compendium.Simulation;

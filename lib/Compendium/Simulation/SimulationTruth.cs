@@ -4,9 +4,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Compendium.Data;
-using Compendium.Estimation;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
 using Compendium.Index;
-using Compendium.Inference;
 
 namespace Compendium.Simulation;
 

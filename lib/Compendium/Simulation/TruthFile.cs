@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Estimation;
 
 namespace Compendium.Simulation;
 
@@ -80,7 +82,7 @@ public sealed record TruthFile(string Path, double AttIndex, double TwfeEstimand
     /// The true effect at each point of an event-study path (a bin "≤ k" or "≥ k" gets the
     /// city-year-weighted mean of the event times it pools; the reference period and leads get 0).
     /// </summary>
-    public ImmutableArray<(double EventTime, double Effect)> EventTimeProfile(IEnumerable<Estimation.EventTimeEstimate> path) =>
+    public ImmutableArray<(double EventTime, double Effect)> EventTimeProfile(IEnumerable<EventTimeEstimate> path) =>
         path.Select(p => ((double)p.EventTime, p.IsReference ? 0 : EventTimeEffect(
             p.IsBin && p.Label.StartsWith("<=", StringComparison.Ordinal) ? int.MinValue : p.EventTime,
             p.IsBin && p.Label.StartsWith(">=", StringComparison.Ordinal) ? int.MaxValue : p.EventTime))).ToImmutableArray();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Compendium.Data;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
 
 namespace Compendium.Tables;
 
@@ -97,20 +98,5 @@ public sealed record Descriptives(ImmutableArray<VariableSummary> Variables)
             sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
         }
         return sxy / Math.Sqrt(sxx * syy);
-    }
-}
-
-/// <summary>Invariant number formatting shared by every table, so all renderings show the same digits.</summary>
-public static class Format
-{
-    /// <summary>
-    /// Fixed decimals, invariant culture, ASCII '-' (CSV stays machine-readable); NaN → empty;
-    /// a value that rounds to zero prints without a sign ("0.000", not "-0.000").
-    /// </summary>
-    public static string Number(double v, int digits)
-    {
-        if (double.IsNaN(v)) return "";
-        var s = v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        return s.StartsWith('-') && s.AsSpan(1).IndexOfAnyExcept("0.") < 0 ? s[1..] : s;
     }
 }

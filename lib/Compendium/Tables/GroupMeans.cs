@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Compendium.Data;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
 
 namespace Compendium.Tables;
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
-using Compendium.Estimation;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Tables;
+using Compendium.Simulation;
 
 namespace Compendium.Tables;
 

@@ -1,5 +1,6 @@
-using Compendium.Data;
 using Xunit;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
 
 namespace Compendium.Tests.Data;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
-using Compendium.Data;
 using Xunit;
+using Compendium.Data;
+using Compendium.Econometrics;
 
 namespace Compendium.Tests.Data;
 

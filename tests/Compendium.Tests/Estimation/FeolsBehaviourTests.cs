@@ -1,9 +1,12 @@
-using Compendium.Cli;
-using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Inference;
-using Compendium.Tables;
 using Xunit;
+using Compendium.Cli;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Design;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Output;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Estimation;
 

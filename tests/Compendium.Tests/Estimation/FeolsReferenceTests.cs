@@ -1,8 +1,10 @@
-using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Inference;
 using Xunit;
 using Xunit.Abstractions;
+using Compendium.Data;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Estimation;
 

@@ -1,5 +1,6 @@
-using Compendium.Formulas;
 using Xunit;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Formulas;
 
 namespace Compendium.Tests.Estimation;
 

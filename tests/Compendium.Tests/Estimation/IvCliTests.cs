@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Compendium.Cli;
 using Xunit;
 using static Compendium.Tests.Estimation.IvDiagReference;
+using Compendium.Cli;
 
 namespace Compendium.Tests.Estimation;
 

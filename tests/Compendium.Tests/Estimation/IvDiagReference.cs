@@ -1,6 +1,6 @@
 using System.Globalization;
-using Compendium.Data;
 using Xunit;
+using Compendium.Econometrics.Data;
 
 namespace Compendium.Tests.Estimation;
 

@@ -1,9 +1,12 @@
-using Compendium.Data;
-using Compendium.Estimation;
-using Compendium.Inference;
 using Xunit;
 using Xunit.Abstractions;
 using static Compendium.Tests.Estimation.IvDiagReference;
+using Compendium.Data;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Formulas;
+using Compendium.Econometrics.Inference;
 
 namespace Compendium.Tests.Estimation;
 

@@ -1,7 +1,9 @@
-using Compendium.Data;
-using Compendium.Estimation;
 using Xunit;
 using static Compendium.Tests.Estimation.IvDiagReference;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Tables;
 
 namespace Compendium.Tests.Estimation;
 
@@ -15,14 +17,14 @@ public class LogitTests
         {
             Close(Ref[$"{case_}|estimate|{c.Name}"], c.Estimate, what: $"{case_} estimate {c.Name}");
             Close(Ref[$"{case_}|std_error|{c.Name}"], c.StdError, what: $"{case_} SE {c.Name}");
-            Close(Ref[$"{case_}|z|{c.Name}"], c.Z, what: $"{case_} z {c.Name}");
+            Close(Ref[$"{case_}|z|{c.Name}"], c.T, what: $"{case_} z {c.Name}");
             Close(Ref[$"{case_}|p|{c.Name}"], c.P, what: $"{case_} p {c.Name}");
         }
         Close(Ref[$"{case_}|loglik|"], fit.LogLikelihood, what: "log-likelihood");
         Close(Ref[$"{case_}|loglik_null|"], fit.LogLikelihoodNull, what: "null log-likelihood");
         Close(Ref[$"{case_}|mcfadden_r2|"], fit.McFaddenR2, what: "McFadden R²");
-        Assert.Equal((int)Ref[$"{case_}|nobs|"], fit.NObs);
-        foreach (int i in new[] { 1, 2, 3, fit.NObs })
+        Assert.Equal((int)Ref[$"{case_}|nobs|"], fit.Nobs);
+        foreach (int i in new[] { 1, 2, 3, fit.Nobs })
             Close(Ref[$"{case_}|fitted|{i}"], fit.Fitted[i - 1], what: $"fitted {i}");
     }
 
@@ -90,7 +92,7 @@ public class LogitTests
     {
         var t = Table([0, 1, 0, 1, 1, 0, double.NaN], ("x", [1, 2, 3, 1.5, 2.5, 0.5, 1]));
         var fit = Logit.Fit(t, "y", ["x"]);
-        Assert.Equal(6, fit.NObs);
-        Assert.Equal(1, fit.DroppedMissing);
+        Assert.Equal(6, fit.Nobs);
+        Assert.Equal(1, fit.MissingDropped);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Compendium.Data;
+using Compendium.Econometrics.Data;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Estimation;
 

@@ -1,7 +1,8 @@
-using Compendium.Data;
-using Compendium.Estimation;
 using Xunit;
 using static Compendium.Tests.Estimation.IvDiagReference;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
 
 namespace Compendium.Tests.Estimation;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Compendium.Figures;
 using Xunit;
+using Compendium.Figures;
 
 namespace Compendium.Tests.Figures;
 

@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Compendium.Data;
-using Compendium.Index;
 using Xunit;
+using Compendium.Data;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
+using Compendium.Index;
 
 namespace Compendium.Tests.Index;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Compendium.Figures;
 using Xunit;
+using Compendium.Figures;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Notebooks;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Compendium.Figures;
-using Compendium.Notebooks;
 using Xunit;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Notebooks;
 

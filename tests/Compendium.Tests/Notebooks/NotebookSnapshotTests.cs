@@ -2,6 +2,7 @@ using ApprovalTests;
 using ApprovalTests.Namers;
 using ApprovalTests.Reporters;
 using Xunit;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Notebooks;
 

@@ -1,6 +1,5 @@
-using Compendium.Notebooks;
-using Compendium.Reproduction;
 using Xunit;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Notebooks;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Compendium.Figures;
-using Compendium.Notebooks;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Notebooks;
 

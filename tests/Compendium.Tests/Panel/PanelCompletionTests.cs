@@ -1,6 +1,7 @@
+using Xunit;
 using Compendium.Cli;
 using Compendium.Data;
-using Xunit;
+using Compendium.Econometrics.Tables;
 
 namespace Compendium.Tests.Panel;
 

@@ -1,6 +1,10 @@
+using Xunit;
 using Compendium.Cli;
 using Compendium.Data;
-using Xunit;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
 
 namespace Compendium.Tests.Panel;
 
@@ -63,14 +67,14 @@ public sealed class EventStudyGapTests
     public void MissingEventTimeInATreatedUnitIsAnInputError()
     {
         // Unit 1 is treated (event times −1, 0, 1) but row 2 lacks its event time; unit 2 is never treated.
-        var data = Compendium.Data.ColumnTable.FromColumns([
+        var data = Compendium.Econometrics.Data.ColumnTable.FromColumns([
             new("unit", [1.0, 1, 1, 2, 2, 2]),
             new("year", [1.0, 2, 3, 1, 2, 3]),
             new("rel", [-1.0, double.NaN, 1, double.NaN, double.NaN, double.NaN]),
             new("y", [1.0, 2, 4, 1, 1.5, 2]),
         ], "gap.csv");
-        var e = Assert.Throws<Compendium.InputException>(() =>
-            Compendium.Estimation.EventStudy.Fit(data, "y", "rel", ["unit", "year"], Compendium.Inference.Vcov.Iid));
+        var e = Assert.Throws<Compendium.Econometrics.InputException>(() =>
+            Compendium.Econometrics.Estimation.EventStudy.Fit(data, "y", "rel", ["unit", "year"], Compendium.Econometrics.Inference.Vcov.Iid));
         Assert.Contains("row 2 of unit 1", e.Message);
     }
 }

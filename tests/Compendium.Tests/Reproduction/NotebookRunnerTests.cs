@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Compendium.Notebooks;
+using Xunit;
+using Compendium.Econometrics;
 using Compendium.Reproduction;
 using Compendium.Tests.Notebooks;
-using Xunit;
 
 namespace Compendium.Tests.Reproduction;
 

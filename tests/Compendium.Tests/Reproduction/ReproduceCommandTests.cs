@@ -1,5 +1,9 @@
-using Compendium.Tests.Notebooks;
 using Xunit;
+using Compendium.Cli;
+using Compendium.Econometrics;
+using Compendium.Figures;
+using Compendium.Reproduction;
+using Compendium.Tests.Notebooks;
 
 namespace Compendium.Tests.Reproduction;
 

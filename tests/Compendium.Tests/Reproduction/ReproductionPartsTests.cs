@@ -1,7 +1,7 @@
-using Compendium.Notebooks;
+using Xunit;
+using Compendium.Econometrics;
 using Compendium.Reproduction;
 using Compendium.Tests.Notebooks;
-using Xunit;
 
 namespace Compendium.Tests.Reproduction;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Xunit;
 using Compendium.Data;
 using Compendium.Simulation;
-using Xunit;
 
 namespace Compendium.Tests.Simulation;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Xunit;
 using Compendium.Cli;
 using Compendium.Data;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Tables;
 using Compendium.Index;
 using Compendium.Simulation;
-using Xunit;
 
 namespace Compendium.Tests.Simulation;
 

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Xunit;
 using Compendium.Data;
-using Compendium.Estimation;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Tables;
 using Compendium.Figures;
-using Compendium.Inference;
 using Compendium.Reproduction;
 using Compendium.Simulation;
 using Compendium.Tables;
-using Xunit;
 
 namespace Compendium.Tests.Tables;
 

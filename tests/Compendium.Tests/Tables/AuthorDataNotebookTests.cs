@@ -1,6 +1,6 @@
+using Xunit;
 using Compendium.Reproduction;
 using Compendium.Tests.Notebooks;
-using Xunit;
 
 namespace Compendium.Tests.Tables;
 

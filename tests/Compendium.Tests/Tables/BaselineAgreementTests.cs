@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Compendium.Cli;
-using Compendium.Estimation;
-using Compendium.Inference;
-using Compendium.Reproduction;
 using Xunit;
+using Compendium.Cli;
+using Compendium.Data;
+using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Formulas;
+using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Tables;
+using Compendium.Reproduction;
 
 namespace Compendium.Tests.Tables;
 

@@ -1,3 +1,4 @@
+using Compendium.Econometrics;
 namespace Compendium.Data;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Compendium.Econometrics;
+using Compendium.Econometrics.Data;
 
 namespace Compendium.Data;
 

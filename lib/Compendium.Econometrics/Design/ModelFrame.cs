@@ -1,0 +1,202 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Formulas;
+
+namespace Compendium.Econometrics.Design;
+
+/// <summary>
+/// A formula evaluated on data: the outcome, the candidate regressor columns (terms expanded),
+/// the fixed-effect factors, weights and cluster factors, on the estimation sample after listwise
+/// deletion of missing values and (optionally) iterative removal of singletons. When no row is
+/// dropped the columns are the data's own arrays (no copy): treat them as read-only.
+/// </summary>
+internal sealed class ModelFrame
+{
+    public required Formula Formula { get; init; }
+    public required ColumnTable Data { get; init; }
+    /// <summary>Source row of each estimation-sample row.</summary>
+    public required int[] Rows { get; init; }
+    public required double[] Y { get; init; }
+    public required ImmutableArray<string> Names { get; init; }
+    public required double[][] X { get; init; }
+    public required Factor[] FixedEffects { get; init; }
+    public double[]? Weights { get; init; }
+    public int MissingDropped { get; init; }
+    public int SingletonsDropped { get; init; }
+    /// <summary>Factors already coded on the full data (fixed effects, cluster variables), by column name.</summary>
+    public Dictionary<string, Factor> FullFactors { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>A factor over the estimation sample (cluster variables).</summary>
+    public Factor SampleFactor(string name)
+    {
+        if (!Data.HasColumn(name)) throw Data.Missing(name);
+        lock (FullFactors)
+        {
+            if (!FullFactors.TryGetValue(name, out var f)) FullFactors[name] = f = Factor.FromColumn(Data, name);
+            return f.Subset(Rows);
+        }
+    }
+
+    /// <summary>Evaluate <paramref name="formula"/> on <paramref name="data"/>.</summary>
+    /// <param name="formula">The model; every variable must be a column of <paramref name="data"/>.</param>
+    /// <param name="data">The source table.</param>
+    /// <param name="extraFactors">Further variables that must be present (cluster variables).</param>
+    /// <param name="weights">Column of analytic weights (rows with weight 0 or missing are dropped), or null.</param>
+    /// <param name="dropSingletons">Drop singleton observations of the fixed effects iteratively.</param>
+    public static ModelFrame Build(Formula formula, ColumnTable data, IEnumerable<string> extraFactors, string? weights, bool dropSingletons)
+    {
+        foreach (var v in formula.Variables())
+            if (!data.HasColumn(v.Name))
+                throw Formula.ErrorAt(formula.Text, v.Position, v.Length,
+                    $"unknown variable '{v.Name}' in {data.Source}. Columns: {string.Join(", ", data.ColumnNames)}");
+        int n = data.RowCount;
+        var keep = new bool[n];
+        Array.Fill(keep, true);
+
+        var y = NumericColumn(formula, data, formula.Outcome);
+        MarkMissing(keep, y);
+        var names = ImmutableArray.CreateBuilder<string>();
+        var columns = new List<double[]>();
+        if (formula.FixedEffects.Length == 0 && formula.Intercept)
+        {
+            names.Add("(Intercept)");
+            var one = new double[n]; Array.Fill(one, 1.0);
+            columns.Add(one);
+        }
+        foreach (var term in formula.Regressors)
+            foreach (var (name, col) in Expand(formula, data, term, keep))
+            {
+                if (names.Contains(name)) continue;
+                names.Add(name); columns.Add(col); MarkMissing(keep, col);
+            }
+        double[]? w = null;
+        if (weights is not null)
+        {
+            if (!data.HasColumn(weights)) throw data.Missing(weights);
+            w = data.Numeric(weights);
+            for (int i = 0; i < n; i++)
+            {
+                if (double.IsNaN(w[i])) keep[i] = false;
+                else if (w[i] < 0) throw new InputException($"{data.Source}: weight column '{weights}' is negative in row {i + 1} ({w[i].ToString(CultureInfo.InvariantCulture)}); weights must be ≥ 0.");
+                else if (w[i] == 0) keep[i] = false;
+            }
+        }
+        var full = new Dictionary<string, Factor>(StringComparer.Ordinal);
+        Factor Coded(string name)
+        {
+            if (!full.TryGetValue(name, out var f)) full[name] = f = Factor.FromColumn(data, name);
+            return f;
+        }
+        var fes = formula.FixedEffects.Select(fe => Factor.Combine(fe.Name, fe.Parts.Select(p => Coded(p.Name)).ToArray())).ToArray();
+        foreach (var f in fes) MarkMissing(keep, f);
+        foreach (var c in extraFactors)
+        {
+            if (!data.HasColumn(c)) throw new InputException($"{data.Source}: no column '{c}' (asked for as a cluster variable). Columns: {string.Join(", ", data.ColumnNames)}.");
+            MarkMissing(keep, Coded(c));
+        }
+        int missing = 0;
+        foreach (var k in keep) if (!k) missing++;
+        int singletons = dropSingletons ? Singletons.Drop(keep, fes) : 0;
+        var rows = new int[n - missing - singletons];
+        if (rows.Length == n) for (int i = 0; i < n; i++) rows[i] = i;
+        else for (int i = 0, j = 0; i < n; i++) if (keep[i]) rows[j++] = i;
+        if (rows.Length == 0) throw new InputException($"{data.Source}: no observations left for '{formula.Text}' after removing {missing} rows with missing values and {singletons} singletons.");
+        var X = new double[columns.Count][];
+        Parallel.For(0, columns.Count, j => X[j] = Gather(columns[j], rows));
+        return new ModelFrame
+        {
+            Formula = formula, Data = data, Rows = rows, Y = Gather(y, rows), Names = names.ToImmutable(), X = X,
+            FixedEffects = fes.Select(f => f.Subset(rows)).ToArray(),
+            Weights = w is null ? null : Gather(w, rows),
+            MissingDropped = missing, SingletonsDropped = singletons, FullFactors = full,
+        };
+    }
+
+    internal static double[] Gather(double[] src, int[] rows)
+    {
+        if (rows.Length == src.Length) return src;
+        var dst = new double[rows.Length];
+        for (int i = 0; i < rows.Length; i++) dst[i] = src[rows[i]];
+        return dst;
+    }
+
+    private static void MarkMissing(bool[] keep, double[] col)
+    {
+        for (int i = 0; i < keep.Length; i++) if (double.IsNaN(col[i])) keep[i] = false;
+    }
+
+    private static void MarkMissing(bool[] keep, Factor f)
+    {
+        var c = f.Codes;
+        for (int i = 0; i < keep.Length; i++) if (c[i] < 0) keep[i] = false;
+    }
+
+    private static double[] NumericColumn(Formula f, ColumnTable data, VariableTerm v)
+    {
+        if (!data.IsNumeric(v.Name))
+            throw Formula.ErrorAt(f.Text, v.Position, v.Length, $"variable '{v.Name}' in {data.Source} is text; a number was expected (use it as a fixed effect after '|', or inside i())");
+        return data.Numeric(v.Name);
+    }
+
+    /// <summary>The columns a term stands for, with their names.</summary>
+    internal static IEnumerable<(string Name, double[] Column)> Expand(Formula f, ColumnTable data, ModelTerm term, bool[] keep)
+    {
+        switch (term)
+        {
+            case VariableTerm v:
+                return [(v.Name, NumericColumn(f, data, v))];
+            case FactorTerm ft:
+                return FactorDummies(f, data, ft);
+            case InteractionTerm it:
+                IEnumerable<(string, double[])> acc = [("", Array.Empty<double>())];
+                foreach (var part in it.Parts)
+                {
+                    var expanded = Expand(f, data, part, keep).ToList();
+                    acc = acc.SelectMany(a => expanded.Select(e => (a.Item1.Length == 0 ? e.Name : a.Item1 + ":" + e.Name,
+                        a.Item2.Length == 0 ? e.Column : Multiply(a.Item2, e.Column)))).ToList();
+                }
+                return acc;
+            default: throw new InvalidOperationException("unknown term " + term);
+        }
+    }
+
+    private static double[] Multiply(double[] a, double[] b)
+    {
+        var r = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) r[i] = a[i] * b[i];
+        return r;
+    }
+
+    private static IEnumerable<(string, double[])> FactorDummies(Formula f, ColumnTable data, FactorTerm ft)
+    {
+        var x = NumericColumn(f, data, ft.Variable);
+        var by = ft.By is null ? null : NumericColumn(f, data, ft.By);
+        int n = x.Length;
+        // Bin the end points, then one dummy per remaining distinct value except the references.
+        string Label(double v) =>
+            ft.BinLow is { } lo && v <= lo ? "<=" + Fmt(lo) :
+            ft.BinHigh is { } hi && v >= hi ? ">=" + Fmt(hi) : Fmt(v);
+        double Key(double v) =>
+            ft.BinLow is { } lo && v <= lo ? lo : ft.BinHigh is { } hi && v >= hi ? hi : v;
+        var values = x.Where(v => !double.IsNaN(v)).Select(Key).Distinct().Order().ToList();
+        foreach (var r in ft.References)
+            if (!values.Contains(Key(r)))
+                throw Formula.ErrorAt(f.Text, ft.Position, ft.Length, $"reference value {Fmt(r)} does not occur in '{ft.Variable.Name}'");
+        var refs = ft.References.Select(Key).ToHashSet();
+        foreach (var level in values.Where(v => !refs.Contains(v)))
+        {
+            var col = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                // Missing relative time (never treated) → 0 in every dummy: the row is a control.
+                double d = !double.IsNaN(x[i]) && Key(x[i]) == level ? 1.0 : 0.0;
+                col[i] = by is null ? d : d * by[i];
+            }
+            string name = ft.Variable.Name + "::" + Label(level) + (ft.By is null ? "" : ":" + ft.By.Name);
+            yield return (name, col);
+        }
+    }
+
+    internal static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

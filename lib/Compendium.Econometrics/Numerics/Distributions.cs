@@ -1,0 +1,30 @@
+namespace Compendium.Econometrics.Numerics;
+
+/// <summary>Student t, normal, F and χ² tail probabilities and quantiles (MathNet.Numerics).</summary>
+public static class Distributions
+{
+    /// <summary>Two-sided p-value of t with <paramref name="df"/> degrees of freedom; df = +∞ is the standard normal (z), computed with erfc for full precision in the tail.</summary>
+    public static double TwoSidedT(double t, double df) =>
+        double.IsNaN(t) ? double.NaN
+        : double.IsPositiveInfinity(df) ? MathNet.Numerics.SpecialFunctions.Erfc(Math.Abs(t) / Math.Sqrt(2))
+        : 2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, df, -Math.Abs(t));
+
+    /// <summary>The <paramref name="p"/> quantile of t(df); df = +∞ gives the normal quantile.</summary>
+    public static double TQuantile(double p, double df) =>
+        QuantileCache.GetOrAdd((p, df), k => double.IsPositiveInfinity(k.Item2)
+            ? MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, k.Item1)
+            : MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, k.Item2, k.Item1));
+
+    // The inverse CDF is a root search; placebo loops ask for the same few quantiles thousands of times.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double), double> QuantileCache = new();
+
+    /// <summary>P(F(df1, df2) > f); df2 = +∞ is χ²(df1)/df1.</summary>
+    public static double UpperF(double f, double df1, double df2) =>
+        double.IsNaN(f) ? double.NaN
+        : double.IsPositiveInfinity(df2) ? UpperChiSquared(f * df1, df1)
+        : 1 - MathNet.Numerics.Distributions.FisherSnedecor.CDF(df1, df2, f);
+
+    /// <summary>P(χ²(df) > x).</summary>
+    public static double UpperChiSquared(double x, double df) =>
+        1 - MathNet.Numerics.Distributions.ChiSquared.CDF(df, x);
+}
