@@ -82,7 +82,12 @@ public static class Iv2sls
     public static IvResult Fit(ColumnTable data, Formula formula, Vcov? vcov = null, IvOptions? options = null)
     {
         vcov ??= Vcov.Iid;
-        options ??= IvOptions.Default;
+        return Estimate(Prepare(data, formula, vcov, options ?? IvOptions.Default), vcov);
+    }
+
+    /// <summary>Evaluate and within-transform the model once (for <see cref="Estimate"/> and <see cref="AndersonRubin"/>).</summary>
+    internal static IvDesign Prepare(ColumnTable data, Formula formula, Vcov vcov, IvOptions options)
+    {
         var iv = formula.Iv ?? throw Formula.ErrorAt(formula.Text, 0, formula.Text.Length,
             "this formula has no IV part ('| d ~ z'); estimate it with Feols, or add the endogenous regressors and their instruments");
         CheckRoles(formula, iv);
@@ -108,13 +113,12 @@ public static class Iv2sls
         }
         double NormOf(string name) => norms[frame.Names.IndexOf(name)];
 
-        var design = new IvDesign(
+        return new IvDesign(
             formula.Text, y,
             exogIdx.Select(j => frame.Names[j]).ToArray(), exogIdx.Select(j => all[j]).ToArray(), exogIdx.Select(j => norms[j]).ToArray(),
             endogNames, Cols(endogNames), endogNames.Select(NormOf).ToArray(),
             instNames, Cols(instNames), instNames.Select(NormOf).ToArray(),
             frame.FixedEffects, ClusterFactor, frame.MissingDropped, frame.SingletonsDropped, demeaner.Method);
-        return Estimate(design, vcov);
     }
 
     private static void CheckRoles(Formula f, IvPart iv)
