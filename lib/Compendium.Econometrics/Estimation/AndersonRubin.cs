@@ -83,7 +83,8 @@ public static class AndersonRubin
 
         // Grid: around the 2SLS estimate, widened until both ends are on the side the limit implies.
         double centre = coef.Estimate, half = options.GridHalfWidth * (double.IsFinite(coef.StdError) && coef.StdError > 0 ? coef.StdError : Math.Max(1, Math.Abs(centre)));
-        for (int k = 0; k < 40 && (Accept(centre - half) == !bounded || Accept(centre + half) == !bounded); k++) half *= 2;
+        // Bounded: widen while an end is still accepted; unbounded: while an end is still rejected.
+        for (int k = 0; k < 40 && (Accept(centre - half) == bounded || Accept(centre + half) == bounded); k++) half *= 2;
         double lo = centre - half, hi = centre + half;
         int m = Math.Max(3, options.GridPoints);
         var grid = ImmutableArray.CreateBuilder<AndersonRubinTest>(m);
@@ -113,6 +114,18 @@ public static class AndersonRubin
         if (inside) intervals.Add((start, double.PositiveInfinity));
         return new AndersonRubinResult(iv, design.EndogNames[0], options.Level, options.Form, crit, ar.Df1, ar.Df2, at0, limit,
             intervals.ToImmutable(), grid.MoveToImmutable());
+    }
+
+    /// <summary>The Anderson–Rubin test at each of <paramref name="b0s"/> (same conventions as <see cref="Fit"/>).</summary>
+    public static ImmutableArray<AndersonRubinTest> Tests(ColumnTable data, string formula, IEnumerable<double> b0s, Vcov? vcov = null, IvOptions? options = null)
+    {
+        vcov ??= Vcov.Iid;
+        var design = Iv2sls.Prepare(data, Formula.Parse(formula), vcov, options ?? IvOptions.Default);
+        if (design.EndogNames.Length != 1)
+            throw new InputException($"'{formula}': the Anderson–Rubin test here is for one endogenous regressor; the formula has {design.EndogNames.Length} ({string.Join(", ", design.EndogNames)}).");
+        Iv2sls.Estimate(design, vcov);   // the same identification checks as a fit
+        var ar = new Evaluator(design, vcov);
+        return [.. b0s.Select(ar.At)];
     }
 
     /// <summary>The AR statistics at any b0 from the reduced forms (computed once).</summary>

@@ -37,13 +37,14 @@ public sealed record MatchingGroup(string Group, int Treated, int TreatedMatched
 /// <param name="Groups">Counts and score model per group, in group order.</param>
 /// <param name="Scores">Propensity score of each input row (NaN if the row was not usable).</param>
 /// <param name="Weights">Matching weight of each input row (0 if unmatched or not usable).</param>
+/// <param name="IsTreated">Whether each input row belongs to the treated group (false for controls and unusable rows).</param>
 /// <param name="Pairs">The matched sets.</param>
 /// <param name="Balance">Balance of every covariate and of the score (<c>score</c>, last).</param>
 /// <param name="NBefore">Rows usable for matching (non-missing indicator and covariates).</param>
 /// <param name="NAfter">Rows in the matched sample (weight &gt; 0).</param>
 /// <param name="Source">Name of the data source, for notes.</param>
 public sealed record MatchingResult(string TreatedGroup, ImmutableArray<string> Covariates, MatchingOptions Options,
-    ImmutableArray<MatchingGroup> Groups, ImmutableArray<double> Scores, ImmutableArray<double> Weights, ImmutableArray<MatchedPair> Pairs,
+    ImmutableArray<MatchingGroup> Groups, ImmutableArray<double> Scores, ImmutableArray<double> Weights, ImmutableArray<bool> IsTreated, ImmutableArray<MatchedPair> Pairs,
     ImmutableArray<BalanceRow> Balance, int NBefore, int NAfter, string Source)
 {
     /// <summary>0-based input rows of the matched sample (weight &gt; 0), ascending.</summary>

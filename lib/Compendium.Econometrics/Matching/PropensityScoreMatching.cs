@@ -100,7 +100,8 @@ public static class PropensityScoreMatching
                 rows.Length, caliper, logit));
         }
         var balance = Balance.Compute(covariates.Select((v, j) => (v, xs[j])).Append(("score", score)).ToList(), t, weight, usable);
-        return new MatchingResult(treatedGroup, [.. covariates], options, summaries.ToImmutable(), [.. score], [.. weight], pairs.ToImmutable(),
+        var isTreated = Enumerable.Range(0, n).Select(i => usable[i] && t[i] == 1).ToImmutableArray();
+        return new MatchingResult(treatedGroup, [.. covariates], options, summaries.ToImmutable(), [.. score], [.. weight], isTreated, pairs.ToImmutable(),
             balance, usable.Count(b => b), weight.Count(v => v > 0), data.Source);
     }
 

@@ -53,8 +53,11 @@ public sealed record PlaceboOptions(int Draws = 500, ulong Seed = 1, PlaceboSche
 /// the pool. <see cref="PlaceboScheme.Both"/>: a Fisher–Yates shuffle of the units, the first N₁ (the number of
 /// treated units) are treated, each draws a time from the pool in shuffled order.</para>
 /// <para><b>Re-fits</b> go through the cached <see cref="DemeanedDesign"/>: only the placebo column is demeaned
-/// (<see cref="DemeanedDesign.WithRegressor"/>), then the QR solve and the variance. A draw whose placebo column
-/// is collinear with the fixed effects or other regressors gives NaN and is left out of the p-values (counted).</para>
+/// (<see cref="DemeanedDesign.Transform"/>); the other regressors are partialled out once, so a draw costs one
+/// demeaning, a projection, and the variance of one coefficient (Frisch–Waugh–Lovell; exactly the full re-fit's
+/// numbers, checked in the tests). With multiway clustering each draw is a full re-fit
+/// (<see cref="DemeanedDesign.WithRegressor"/>). A draw whose placebo column is collinear with the fixed effects
+/// or the other regressors gives NaN and is left out of the p-values (counted).</para>
 /// <para><b>p-values</b> (as <c>ritest</c> counts them, with the actual assignment included):
 /// p = (1 + #{r : |T_r| ≥ |T_obs|}) / (1 + R), R the valid draws, for T the t statistic (<see cref="PlaceboResult.PValue"/>)
 /// and the estimate (<see cref="PlaceboResult.PValueEstimate"/>); "≥" allows a relative tolerance of 1e-9 so that a
@@ -97,13 +100,13 @@ public static class Placebo
         int R = options.Draws;
         var est = new double[R];
         var tv = new double[R];
-        Parallel.For(0, R, r =>
-        {
-            var fit = design.WithRegressor(treat, paths.Column(draws[r])).Fit(vcov);
-            var c = fit.Coefficients.FirstOrDefault(x => x.Name == treat);
-            est[r] = c?.Estimate ?? double.NaN;
-            tv[r] = c?.T ?? double.NaN;
-        });
+        // One-way clustered, robust and iid variances: the Frisch–Waugh–Lovell re-fit of the one coefficient (exact);
+        // multiway clustering: the full re-fit, whose eigenvalue repair acts on the whole matrix.
+        Func<double[], (double, double)> refit = vcov.Variables.Length <= 1
+            ? design.CoefficientRefit(treat, vcov)
+            : values => design.WithRegressor(treat, values).Fit(vcov).Coefficients.FirstOrDefault(x => x.Name == treat) is { } c
+                ? (c.Estimate, c.T) : (double.NaN, double.NaN);
+        Parallel.For(0, R, r => (est[r], tv[r]) = refit(paths.Column(draws[r])));
         return new PlaceboResult(actual, treat, options.Scheme, options.Years, options.Seed, [.. est], [.. tv],
             PValueOf(actualCoef.T, tv), PValueOf(actualCoef.Estimate, est),
             [.. paths.UnitIds], [.. draws.Select(a => a.ToImmutableArray())]);

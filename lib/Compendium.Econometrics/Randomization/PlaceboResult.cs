@@ -64,6 +64,22 @@ public sealed record PlaceboResult(FeolsResult Actual, string Coefficient, Place
         return new Table(id, title ?? $"Placebo test: {Draws} random draws ({SchemeName})", ["", $"Estimate of {Coefficient}", "t"], rows, Notes());
     }
 
+    /// <summary>Several placebo results side by side (e.g. the three schemes): one row each with draws, placebo mean, SD and 95% range, and both p-values.</summary>
+    public static Table Comparison(string id, string title, IEnumerable<PlaceboResult> results)
+    {
+        var list = results.ToList();
+        if (list.Count == 0) throw new ArgumentException("at least one placebo result", nameof(results));
+        var rows = list.Select(r =>
+        {
+            var v = r.Estimates.Where(double.IsFinite).ToArray();
+            double mean = v.Average(), sd = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+            return new TableRow(r.SchemeName, I(r.ValidDraws), F(mean), F(sd), $"[{F(r.EstimateQuantile(0.025))}, {F(r.EstimateQuantile(0.975))}]",
+                F(r.ActualEstimate), F(r.PValueEstimate, 4), F(r.ActualT, 3), F(r.PValue, 4));
+        });
+        return new Table(id, title, ["Scheme", "Draws", "Placebo mean", "Placebo SD", "Placebo 95% range", "Actual estimate", "p (|estimate|)", "Actual t", "p (|t|)"],
+            rows, [.. list[0].Notes().Skip(1)]);
+    }
+
     /// <summary>Notes: scheme, seed and generator, p-value convention, variance, failed draws.</summary>
     public ImmutableArray<string> Notes()
     {
