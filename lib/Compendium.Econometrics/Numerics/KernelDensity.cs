@@ -21,7 +21,7 @@ public static class KernelDensity
         if (x.Length < 2) throw new ArgumentException("a bandwidth needs at least two finite values", nameof(values));
         double mean = x.Average();
         double sd = Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / (x.Length - 1));
-        double iqr = Quantile7(x, 0.75) - Quantile7(x, 0.25);
+        double iqr = Quantiles.Type7(x, 0.75) - Quantiles.Type7(x, 0.25);
         double lo = Math.Min(sd, iqr / 1.34);
         if (!(lo > 0)) lo = sd > 0 ? sd : iqr > 0 ? iqr / 1.34 : Math.Abs(x[0]) > 0 ? Math.Abs(x[0]) : 1;
         return 0.9 * lo * Math.Pow(x.Length, -0.2);
@@ -58,13 +58,5 @@ public static class KernelDensity
             f[k] = c * s;
         }
         return (x, f);
-    }
-
-    private static double Quantile7(double[] sorted, double p)
-    {
-        double h = (sorted.Length - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 }

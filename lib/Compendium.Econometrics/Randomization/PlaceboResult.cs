@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Compendium.Econometrics.Estimation;
+using Compendium.Econometrics.Numerics;
 using Compendium.Econometrics.Tables;
 
 namespace Compendium.Econometrics.Randomization;
@@ -36,10 +37,10 @@ public sealed record PlaceboResult(FeolsResult Actual, string Coefficient, Place
     public int FailedDraws => Draws - ValidDraws;
 
     /// <summary>Quantile of the valid placebo estimates (R's type 7, linear interpolation).</summary>
-    public double EstimateQuantile(double p) => Quantile(Estimates, p);
+    public double EstimateQuantile(double p) => Quantiles.Type7(Estimates, p);
 
     /// <summary>Quantile of the valid placebo t statistics (type 7).</summary>
-    public double TQuantile(double p) => Quantile(TValues, p);
+    public double TQuantile(double p) => Quantiles.Type7(TValues, p);
 
     /// <summary>The scheme's name as on the command line: units, timing or both.</summary>
     public string SchemeName => Scheme.ToString().ToLowerInvariant();
@@ -120,17 +121,6 @@ public sealed record PlaceboResult(FeolsResult Actual, string Coefficient, Place
         foreach (var v in TValues) if (double.IsFinite(v)) w.WriteNumberValue(v); else w.WriteNullValue();
         w.WriteEndArray();
     });
-
-    /// <summary>R's type-7 quantile of the finite values.</summary>
-    internal static double Quantile(IEnumerable<double> values, double p)
-    {
-        var x = values.Where(double.IsFinite).Order().ToArray();
-        if (x.Length == 0) return double.NaN;
-        double h = (x.Length - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, x.Length - 1);
-        return x[lo] + (h - lo) * (x[hi] - x[lo]);
-    }
 
     private static string F(double v, int d = 4) => double.IsNaN(v) ? "" : v.ToString("F" + d.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -4,6 +4,7 @@ using Compendium.Data;
 using Compendium.Econometrics;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Numerics;
 using Compendium.Index;
 
 namespace Compendium.Robustness;
@@ -46,7 +47,7 @@ public static class RobustnessChecks
         var data = panel;
         // Outcome variants (and their untreated versions): winsorised, equal weights, per-year entropy, first PC.
         var index = panel.Numeric("resilience");
-        double lo = Quantile(index, 0.01), hi = Quantile(index, 0.99);
+        double lo = Quantiles.Type7(index, 0.01), hi = Quantiles.Type7(index, 0.99);
         data = data.With("resilience_w", index.Select(v => Math.Clamp(v, lo, hi)).ToArray());
         var eq = LinearIndex.EqualWeights(panel);
         var pc = LinearIndex.FirstPrincipalComponent(panel);
@@ -132,14 +133,6 @@ public static class RobustnessChecks
         var cols = po.ColumnNames.Where(n => n.EndsWith("_y0", StringComparison.Ordinal))
             .Select(n => KeyValuePair.Create(n[..^3], rows.Select(r => po.Numeric(n)[r]).ToArray()));
         return ColumnTable.FromColumns(cols.Append(KeyValuePair.Create(PanelSchema.Year, y.ToArray())), po.Source);
-    }
-
-    private static double Quantile(double[] x, double p)
-    {
-        var s = x.Where(double.IsFinite).Order().ToArray();
-        double h = (s.Length - 1) * p;
-        int a = (int)Math.Floor(h), b = Math.Min(a + 1, s.Length - 1);
-        return s[a] + (h - a) * (s[b] - s[a]);
     }
 
     private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
