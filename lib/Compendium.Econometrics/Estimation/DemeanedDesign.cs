@@ -106,9 +106,7 @@ public sealed class DemeanedDesign
     /// <summary>A copy of a transformed regressor column.</summary>
     public double[] TransformedRegressor(string name)
     {
-        int j = _frame.Names.IndexOf(name);
-        if (j < 0) throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
-        return (double[])_x[j].Clone();
+        return (double[])_x[IndexOf(name)].Clone();
     }
 
     /// <summary>A copy of the transformed outcome.</summary>
@@ -180,7 +178,23 @@ public sealed class DemeanedDesign
         foreach (var b in q) Vectors.Axpy(-Vectors.Dot(b, v), b, v);
     }
 
-    private Factor ClusterFactor(string name)
+    /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>
+    internal double[] Column(string name) => _x[IndexOf(name)];
+
+    /// <summary>‖x‖ (× √w) of regressor <paramref name="name"/> before the transformation: the scale of the collinearity test.</summary>
+    internal double RawNorm(string name) => _rawNorms[IndexOf(name)];
+
+    /// <summary>The transformed outcome (shared, not copied).</summary>
+    internal double[] Outcome => _y;
+
+    private int IndexOf(string name)
+    {
+        int j = _frame.Names.IndexOf(name);
+        return j >= 0 ? j : throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
+    }
+
+    /// <summary>A cluster variable coded over the estimation sample, cached for later variance estimates.</summary>
+    internal Factor ClusterFactor(string name)
     {
         lock (_clusterCache)
         {

@@ -24,7 +24,7 @@ public sealed record IvOptions(bool DropSingletons = true)
 /// <remarks>
 /// <para><b>Estimator.</b> By Frisch–Waugh–Lovell the fixed effects are absorbed first: y, the exogenous
 /// regressors X₁, the endogenous regressors D and the excluded instruments Z are within-transformed
-/// with <see cref="Demeaner"/> (the same routine and tolerance as <see cref="Feols"/>). On the
+/// through the same cached <see cref="DemeanedDesign"/> as <see cref="Feols"/>. On the
 /// transformed data, with instruments Z_f = [X₁ Z] and regressors X = [X₁ D], the first stage is
 /// D̂ = P_Z D, X̂ = [X₁ D̂], and β̂ = (X̂'X̂)⁻¹X̂'y (= (X'P_Z X)⁻¹X'P_Z y); both stages are QR solves.
 /// Residuals are the structural ones, û = y − Xβ̂ (not y − X̂β̂).</para>
@@ -94,31 +94,20 @@ public static class Iv2sls
         var stacked = formula.WithRegressors(formula.Regressors.Concat<ModelTerm>(iv.Endogenous).Concat(iv.Instruments)) with { Iv = null };
         var frame = ModelFrame.Build(stacked, data, vcov.Variables, null, options.DropSingletons);
 
+        // One within transformation for y, X₁, D and Z: the same cached design Feols uses.
+        var dd = new DemeanedDesign(frame);
         var endogNames = iv.Endogenous.Select(v => v.Name).ToArray();
         var instNames = iv.Instruments.Select(v => v.Name).ToArray();
-        var exogIdx = Enumerable.Range(0, frame.Names.Length).Where(j => !endogNames.Contains(frame.Names[j]) && !instNames.Contains(frame.Names[j])).ToArray();
-        var raw = new List<double[]>(frame.X) { frame.Y };
-        var norms = raw.Select(c => Math.Sqrt(Vectors.Dot(c, c))).ToArray();
-        // The frame's columns may be the data table's own arrays (no rows dropped): demean into new ones.
-        var all = raw.Select(c => new double[c.Length]).ToArray();
-        var demeaner = new Demeaner(frame.FixedEffects, null, frame.Y.Length);
-        demeaner.Demean(raw, all);
-        var y = all[^1];
-        double[][] Cols(IEnumerable<string> names) => names.Select(nm => all[frame.Names.IndexOf(nm)]).ToArray();
-        var clusterCache = new Dictionary<string, Factor>(StringComparer.Ordinal);
-        Factor ClusterFactor(string name)
-        {
-            lock (clusterCache)
-                return clusterCache.TryGetValue(name, out var f) ? f : clusterCache[name] = frame.SampleFactor(name);
-        }
-        double NormOf(string name) => norms[frame.Names.IndexOf(name)];
+        var exogNames = frame.Names.Where(nm => !endogNames.Contains(nm) && !instNames.Contains(nm)).ToArray();
+        double[][] Cols(IEnumerable<string> names) => names.Select(dd.Column).ToArray();
+        double[] Norms(IEnumerable<string> names) => names.Select(dd.RawNorm).ToArray();
 
         return new IvDesign(
-            formula.Text, y,
-            exogIdx.Select(j => frame.Names[j]).ToArray(), exogIdx.Select(j => all[j]).ToArray(), exogIdx.Select(j => norms[j]).ToArray(),
-            endogNames, Cols(endogNames), endogNames.Select(NormOf).ToArray(),
-            instNames, Cols(instNames), instNames.Select(NormOf).ToArray(),
-            frame.FixedEffects, ClusterFactor, frame.MissingDropped, frame.SingletonsDropped, demeaner.Method);
+            formula.Text, dd.Outcome,
+            exogNames, Cols(exogNames), Norms(exogNames),
+            endogNames, Cols(endogNames), Norms(endogNames),
+            instNames, Cols(instNames), Norms(instNames),
+            frame.FixedEffects, dd.ClusterFactor, frame.MissingDropped, frame.SingletonsDropped, dd.DemeaningMethod);
     }
 
     private static void CheckRoles(Formula f, IvPart iv)

@@ -146,13 +146,13 @@ public static class Placebo
                     break;
                 case PlaceboScheme.Timing:
                     for (int i = 0; i < u; i++)
-                        a[i] = double.IsPositiveInfinity(paths.Adoption[i]) ? double.PositiveInfinity : pool[g.NextBelow(pool.Length)];
+                        a[i] = double.IsPositiveInfinity(paths.Adoption[i]) ? double.PositiveInfinity : pool[(int)g.NextBelow((ulong)pool.Length)];
                     break;
                 default:
                     var idx = Enumerable.Range(0, u).ToArray();
                     g.Shuffle(idx.AsSpan());
                     Array.Fill(a, double.PositiveInfinity);
-                    for (int k = 0; k < n1; k++) a[idx[k]] = pool[g.NextBelow(pool.Length)];
+                    for (int k = 0; k < n1; k++) a[idx[k]] = pool[(int)g.NextBelow((ulong)pool.Length)];
                     break;
             }
             result[r] = a;

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Compendium.Data;
 using Compendium.Econometrics;
+using Compendium.Simulation;
 
 namespace Compendium.Reproduction;
 
@@ -24,7 +26,7 @@ public enum DataKind
 public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256)
 {
     /// <summary>The simulator's sidecar file whose presence beside a panel marks it as synthetic.</summary>
-    public const string SidecarName = "truth.json";
+    public const string SidecarName = SimulatedPanel.TruthFile;
 
     /// <summary>Decide the provenance of the panel at <paramref name="path"/> (relative to the current directory).</summary>
     public static DataSource Of(string path)
@@ -54,21 +56,4 @@ public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256
         var rel = Path.GetRelativePath(root, full);
         return rel.StartsWith("..", StringComparison.Ordinal) ? full : rel.Replace('\\', '/');
     }
-}
-
-/// <summary>Finds the repository root (the folder holding Compendium.sln).</summary>
-public static class RepoRoot
-{
-    /// <summary>The nearest folder at or above <paramref name="start"/> that holds Compendium.sln, or null.</summary>
-    public static string? TryFind(string start)
-    {
-        for (var d = new DirectoryInfo(Path.GetFullPath(start)); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Compendium.sln"))) return d.FullName;
-        return null;
-    }
-
-    /// <summary>As <see cref="TryFind"/> from <paramref name="start"/> (default: the current directory); an <see cref="InputException"/> if there is none.</summary>
-    public static string Find(string? start = null) =>
-        TryFind(start ?? Directory.GetCurrentDirectory())
-        ?? throw new InputException($"cannot find the compendium's root (a folder with Compendium.sln) above {start ?? Directory.GetCurrentDirectory()}");
 }

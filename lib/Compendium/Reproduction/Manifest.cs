@@ -10,7 +10,7 @@ namespace Compendium.Reproduction;
 /// rerunning it. SHA-256 of every input (notebooks, data/ files, the --data panel) and every output
 /// (executed notebooks, tables, figures, site; documentation files under data/ are not inputs), the pinned SDK (global.json), the .NET runtime,
 /// the package versions (Directory.Packages.props), plotly.js, whether images were made, and each
-/// notebook's parameter overrides and data. No timestamps; keys sorted.
+/// notebook's parameter overrides and data, and the content hash of the library sources (<c>library</c>). No timestamps; keys sorted.
 /// </summary>
 public static class Manifest
 {
@@ -45,6 +45,7 @@ public static class Manifest
 
         var root = new JsonObject
         {
+            ["library"] = LibraryHash(repoRoot),
             ["sdk_pinned"] = sdk,
             ["dotnet_runtime"] = Environment.Version.ToString(),
             ["packages"] = packages,
@@ -61,6 +62,30 @@ public static class Manifest
             ["outputs"] = new JsonObject(outputs.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
         };
         AtomicFile.WriteAllText(Path.Combine(outputRoot, "manifest.json"), FigureExport.Canonical(root.ToJsonString()));
+    }
+
+    /// <summary>
+    /// The version of the code that made the outputs: SHA-256 over the sorted relative paths and contents
+    /// of the library sources (lib/**/*.cs, *.csproj, and the build props), so an output names its code
+    /// with or without git.
+    /// </summary>
+    internal static string LibraryHash(string repoRoot)
+    {
+        var lib = Path.Combine(repoRoot, "lib");
+        var files = Directory.Exists(lib)
+            ? Directory.GetFiles(lib, "*", SearchOption.AllDirectories)
+                .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
+                            && !Rel(lib, f).Split('/').Any(part => part is "bin" or "obj"))
+            : [];
+        var all = files.Concat(new[] { "Directory.Build.props", "Directory.Packages.props" }.Select(f => Path.Combine(repoRoot, f)).Where(File.Exists))
+            .Select(f => (Rel: Rel(repoRoot, f), Full: f)).OrderBy(f => f.Rel, StringComparer.Ordinal);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (rel, full) in all)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(rel + "\n"));
+            sha.AppendData(File.ReadAllBytes(full).Select(b => b).Where(b => b != (byte)'\r').ToArray());
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     private static string Rel(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using Compendium.Data;
 using Compendium.Econometrics;
 using Compendium.Econometrics.Tables;
 using Compendium.Figures;
@@ -34,6 +35,20 @@ public static class Report
             $"<div class=\"compendium-banner\" style=\"background:{colour};border:1px solid #999;padding:6px 10px;font-weight:bold\">{WebUtility.HtmlEncode(data.Banner)}</div>",
             valueId: null, extra: []);
         return data;
+    }
+
+    /// <summary>
+    /// Declare and load the panel this notebook analyses (<see cref="UseData"/>, then
+    /// <see cref="Compendium.Data.PanelLoader"/>), recoded to <paramref name="timing"/> unless it is <c>panel</c>, with the
+    /// simulator's truth when it applies; prints the treatment coding in force.
+    /// </summary>
+    /// <param name="dataPath">The panel CSV or .xlsx (relative to the notebook's folder).</param>
+    /// <param name="timing"><c>panel</c> (the file's own treatment columns), <c>default</c> or <c>alternative</c>.</param>
+    public static StudyPanel LoadPanel(string dataPath, string timing = "panel")
+    {
+        var study = StudyPanel.Load(UseData(dataPath), dataPath, timing);
+        Console.WriteLine(study.CodingLine);
+        return study;
     }
 
     /// <summary>

@@ -20,14 +20,10 @@ public class PlaceboTests(ITestOutputHelper output)
     private const string Model = "resilience ~ treat + econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year";
 
     [Fact]
-    public void SplitMix64MatchesReferenceImplementation()
+    public void StreamSeedsAreTheGeneratorsOutputs()
     {
-        // Outputs of Vigna's splitmix64.c for these seeds.
-        var g = new SplitMix64(1234567);
-        Assert.Equal([6457827717110365317UL, 3203168211198807973UL, 9817491932198370423UL, 4593380528125082431UL, 16408922859458223821UL],
-            Enumerable.Range(0, 5).Select(_ => g.NextUInt64()).ToArray());
-        var z = new SplitMix64(0);
-        Assert.Equal([16294208416658607535UL, 7960286522194355700UL, 487617019471545679UL], Enumerable.Range(0, 3).Select(_ => z.NextUInt64()).ToArray());
+        // The outputs of Vigna's reference splitmix64.c from seed 1234567 (the published test vector).
+        Assert.Equal([6457827717110365317UL, 3203168211198807973UL, 9817491932198370423UL], SplitMix64.StreamSeeds(1234567, 3));
     }
 
     [Fact]
@@ -35,13 +31,13 @@ public class PlaceboTests(ITestOutputHelper output)
     {
         var g = new SplitMix64(7);
         var counts = new int[5];
-        for (int i = 0; i < 50_000; i++) counts[g.NextBelow(5)]++;
+        for (int i = 0; i < 50_000; i++) counts[g.NextBelow(5UL)]++;
         Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500));
         var a = Enumerable.Range(0, 100).ToArray();
         g.Shuffle(a.AsSpan());
         Assert.Equal(Enumerable.Range(0, 100), a.Order());
         Assert.NotEqual(Enumerable.Range(0, 100), a);
-        Assert.Throws<ArgumentOutOfRangeException>(() => g.NextBelow(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => g.NextBelow(0UL));
     }
 
     [Theory]
@@ -65,9 +61,9 @@ public class PlaceboTests(ITestOutputHelper output)
     /// hold on every machine and .NET version. A change here means the draws changed (say so in the notes).
     /// </summary>
     [Theory]
-    [InlineData(PlaceboScheme.Units, "3204069D21AAEF9A")]
-    [InlineData(PlaceboScheme.Timing, "17E496879FA49861")]
-    [InlineData(PlaceboScheme.Both, "0B8C0CAB666F5A39")]
+    [InlineData(PlaceboScheme.Units, "1CC801E9226958C1")]
+    [InlineData(PlaceboScheme.Timing, "4F9035E1453F8DCB")]
+    [InlineData(PlaceboScheme.Both, "60A293E87E21F95B")]
     public void DrawsOfSeedOneArePinned(PlaceboScheme scheme, string expected)
     {
         var r = Placebo.Fit(Panel.Value, Model, "treat", "city_code", "year", Vcov.Cluster("city_code"), new PlaceboOptions(Draws: 20, Seed: 1, Scheme: scheme));
