@@ -39,9 +39,9 @@ public static class RobustnessChecks
     /// <summary>The checks in table order, the baseline first.</summary>
     /// <param name="panel">The study panel (schema of data/README.md), with the indicator columns.</param>
     /// <param name="facts">Cities and the pilot-zone calendar.</param>
-    /// <param name="controls">The control terms, e.g. <c>econ_density + fdi</c>.</param>
+    /// <param name="controls">The control variables (may be empty).</param>
     /// <param name="potentialOutcomes">The simulator's potential_outcomes.csv (untreated indicators, <c>*_y0</c>), or null for an author's data.</param>
-    public static ImmutableArray<RobustnessCheck> Build(ColumnTable panel, StudyFacts facts, string controls, ColumnTable? potentialOutcomes = null)
+    public static ImmutableArray<RobustnessCheck> Build(ColumnTable panel, StudyFacts facts, IReadOnlyList<string> controls, ColumnTable? potentialOutcomes = null)
     {
         var y0 = potentialOutcomes is null ? null : Align(panel, potentialOutcomes);
         var data = panel;
@@ -63,7 +63,7 @@ public static class RobustnessChecks
         }
 
         var cluster = Vcov.Cluster(PanelSchema.CityCode);
-        string Model(string outcome, string fe = "city_code + year") => $"{outcome} ~ treat + {controls} | {fe}";
+        string Model(string outcome, string fe = "city_code + year") => $"{outcome} ~ {string.Join(" + ", controls.Prepend(PanelSchema.Treat))} | {fe}";
         double? Truth(ColumnTable d, string outcome)
         {
             if (y0 is null) return null;
@@ -85,7 +85,7 @@ public static class RobustnessChecks
 
         return
         [
-            new("Baseline", "city and year fixed effects, five controls, clustered by city", data, Model("resilience"), cluster, Truth(data, "resilience")),
+            new("Baseline", $"city and year fixed effects, {(controls.Count == 0 ? "no controls" : string.Join(", ", controls))}, clustered by city", data, Model("resilience"), cluster, Truth(data, "resilience")),
             new("Timing 2016/2017", "treatment recoded with the alternative calendar (Guizhou 2016, second batch 2017)", alt, Model("resilience"), cluster, Truth(data, "resilience")),
             new("No municipalities", "Beijing, Tianjin, Shanghai and Chongqing dropped", noMun, Model("resilience"), cluster, Truth(noMun, "resilience")),
             new("No capitals", "provincial capitals and sub-provincial cities dropped", noCap, Model("resilience"), cluster, Truth(noCap, "resilience")),

@@ -15,7 +15,7 @@ public class RobustnessChecksTests
     private static readonly string Dir = Path.Combine(ReferenceValues.RepoRoot, "data");
     private static readonly Lazy<ColumnTable> Panel = new(() => PanelLoader.Load(Path.Combine(Dir, "synthetic", "panel.csv")).Table);
     private static readonly Lazy<ColumnTable> Potential = new(() => ColumnTableCsv.Read(Path.Combine(Dir, "synthetic", "potential_outcomes.csv")));
-    private const string Controls = "econ_density + infrastructure + gov_intervention + fdi + avg_wage";
+    private static readonly string[] Controls = ["econ_density", "infrastructure", "gov_intervention", "fdi", "avg_wage"];
 
     [Fact]
     public void ChecksHaveTheDocumentedSamplesAndTruths()
