@@ -188,6 +188,54 @@ public sealed class DemeanedDesign
             rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"), _ySumSquares);
     }
 
+    /// <summary>
+    /// A fast re-fit of the coefficient of regressor <paramref name="name"/> when only that column changes
+    /// (placebo loops), by Frisch–Waugh–Lovell: the other regressors are partialled out once (an orthonormal
+    /// basis Q of their transformed columns, Gram–Schmidt applied twice), then for new values d the
+    /// transformed column is residualised, r = (I − QQ')d̃, and β̂ = r'ỹ⊥/r'r, residuals ỹ⊥ − β̂r, variance from
+    /// <paramref name="vcov"/> on the one regressor r with bread 1/r'r and the other regressors counted in K.
+    /// This equals the coefficient, residuals and (one-way clustered, robust or iid) variance of the full fit
+    /// exactly; with multiway clustering the full fit's eigenvalue repair can differ, so use <see cref="WithRegressor"/>
+    /// and <see cref="Fit"/> there. Returns NaN when the new column is collinear with the others or the fixed effects
+    /// (the QR tolerance of <see cref="Fit"/>). Thread-safe.
+    /// </summary>
+    internal Func<double[], (double Estimate, double T)> CoefficientRefit(string name, Vcov vcov)
+    {
+        int j = _frame.Names.IndexOf(name);
+        if (j < 0) throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
+        var others = Enumerable.Range(0, _x.Length).Where(i => i != j).ToArray();
+        var sol = OlsSolver.Solve(others.Select(i => _x[i]).ToArray(), _y, others.Select(i => _rawNorms[i]).ToArray());
+        var q = new List<double[]>();
+        foreach (int i in sol.Kept.Select(k => others[k]))
+        {
+            var v = (double[])_x[i].Clone();
+            Orthogonalise(v, q); Orthogonalise(v, q);
+            double norm = Math.Sqrt(Vectors.Dot(v, v));
+            for (int r = 0; r < v.Length; r++) v[r] /= norm;
+            q.Add(v);
+        }
+        var yPerp = sol.Residuals;
+        int partialled = q.Count;
+        return values =>
+        {
+            var d = Transform(values);
+            Orthogonalise(d, q); Orthogonalise(d, q);
+            double rr = Vectors.Dot(d, d);
+            if (!(Math.Sqrt(rr) > OlsSolver.CollinearityTolerance * RawNorm(values, _sqrtW))) return (double.NaN, double.NaN);
+            double beta = Vectors.Dot(d, yPerp) / rr;
+            var e = (double[])yPerp.Clone();
+            Vectors.Axpy(-beta, d, e);
+            var ctx = new VcovContext(Nobs, [d], e, [1 / rr], _frame.FixedEffects, ClusterFactor) { PartialledOut = partialled };
+            var v = vcov.Compute(ctx);
+            return (beta, beta / Math.Sqrt(v.Matrix[0]));
+        };
+    }
+
+    private static void Orthogonalise(double[] v, List<double[]> q)
+    {
+        foreach (var b in q) Vectors.Axpy(-Vectors.Dot(b, v), b, v);
+    }
+
     /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>
     internal double[] Column(string name) => _x[IndexOf(name)];
 

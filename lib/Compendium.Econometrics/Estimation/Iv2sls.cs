@@ -85,7 +85,12 @@ public static class Iv2sls
     public static IvResult Fit(ColumnTable data, Formula formula, Vcov? vcov = null, IvOptions? options = null)
     {
         vcov ??= Vcov.Iid;
-        options ??= IvOptions.Default;
+        return Estimate(Prepare(data, formula, vcov, options ?? IvOptions.Default), vcov);
+    }
+
+    /// <summary>Evaluate and within-transform the model once (for <see cref="Estimate"/> and <see cref="AndersonRubin"/>).</summary>
+    internal static IvDesign Prepare(ColumnTable data, Formula formula, Vcov vcov, IvOptions options)
+    {
         var iv = formula.Iv ?? throw Formula.ErrorAt(formula.Text, 0, formula.Text.Length,
             "this formula has no IV part ('| d ~ z'); estimate it with Feols, or add the endogenous regressors and their instruments");
         CheckRoles(formula, iv);
@@ -100,13 +105,12 @@ public static class Iv2sls
         double[][] Cols(IEnumerable<string> names) => names.Select(dd.Column).ToArray();
         double[] Norms(IEnumerable<string> names) => names.Select(dd.RawNorm).ToArray();
 
-        var design = new IvDesign(
+        return new IvDesign(
             formula.Text, dd.Outcome,
             exogNames, Cols(exogNames), Norms(exogNames),
             endogNames, Cols(endogNames), Norms(endogNames),
             instNames, Cols(instNames), Norms(instNames),
             frame.FixedEffects, dd.ClusterFactor, frame.MissingDropped, frame.SingletonsDropped, dd.DemeaningMethod);
-        return Estimate(design, vcov);
     }
 
     private static void CheckRoles(Formula f, IvPart iv)

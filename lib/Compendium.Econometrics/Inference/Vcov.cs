@@ -47,6 +47,11 @@ public sealed class VcovContext
     internal Func<string, Factor> ClusterFactor { get; }
     /// <summary>Number of kept (non-collinear) regressors, fixed effects not counted.</summary>
     public int K => Regressors.Count;
+    /// <summary>
+    /// Regressors partialled out before this fit (Frisch–Waugh–Lovell: the variance of one coefficient from the
+    /// residualised regressor); they count in K of the small-sample factor like the fixed effects.
+    /// </summary>
+    internal int PartialledOut { get; init; }
 
     /// <summary>
     /// Fail with a clear message when the sample cannot identify the residual variance:
@@ -63,13 +68,14 @@ public sealed class VcovContext
     internal int ParameterCount(SmallSampleConvention convention, IReadOnlyList<Factor> clusters)
     {
         var fes = FixedEffects;
-        if (fes.Count == 0) return K;
+        int k = K + PartialledOut;
+        if (fes.Count == 0) return k;
         bool Nested(Factor f) => clusters.Any(f.IsNestedIn);
         if (convention == SmallSampleConvention.Reghdfe)
-            return K + 1 + fes.Where(f => !Nested(f)).Sum(f => f.Levels - 1);
+            return k + 1 + fes.Where(f => !Nested(f)).Sum(f => f.Levels - 1);
         int kfe = fes.Sum(f => f.Levels) - (fes.Count - 1);
         foreach (var f in fes) if (Nested(f)) kfe -= f.Levels - 1;
-        return K + kfe;
+        return k + kfe;
     }
 }
 
@@ -189,7 +195,7 @@ internal sealed class HeteroVcov(SmallSampleConvention c) : Vcov(c)
         var meat = new double[k * k];
         var e2 = ctx.Residuals.Select(e => e * e).ToArray();
         var x = ctx.Regressors;
-        Parallel.For(0, k, a =>
+        void Row(int a)
         {
             for (int b = 0; b <= a; b++)
             {
@@ -198,7 +204,10 @@ internal sealed class HeteroVcov(SmallSampleConvention c) : Vcov(c)
                 for (int i = 0; i < n; i++) s += xa[i] * xb[i] * e2[i];
                 meat[a * k + b] = s; meat[b * k + a] = s;
             }
-        });
+        }
+        // Small problems inline: a Parallel.For costs more than the work when the thread pool is busy (placebo loops).
+        if ((long)n * k * k < 2_000_000) for (int a = 0; a < k; a++) Row(a);
+        else Parallel.For(0, k, Row);
         double adj = (double)n / (n - K);
         var v = Sandwich(ctx.Bread, meat, k).Select(z => z * adj).ToImmutableArray();
         return new VcovEstimate(v, n - K, K, adj, [],

@@ -149,7 +149,13 @@ internal static class OlsSolver
         int n = y.Length;
         var e = new double[n];
         int chunks = n > 200_000 ? Environment.ProcessorCount * 4 : 1;
-        Parallel.For(0, chunks, c =>
+        // One chunk runs inline: Parallel.For waits for its replica task even when there is nothing to share,
+        // which costs milliseconds when the thread pool is busy (e.g. inside a parallel placebo loop).
+        if (chunks == 1) Chunk(0);
+        else Parallel.For(0, chunks, Chunk);
+        return e;
+
+        void Chunk(int c)
         {
             int i0 = (int)((long)n * c / chunks), i1 = (int)((long)n * (c + 1) / chunks);
             Array.Copy(y, i0, e, i0, i1 - i0);
@@ -159,7 +165,6 @@ internal static class OlsSolver
                 double b = beta[m];
                 for (int i = i0; i < i1; i++) e[i] -= b * col[i];
             }
-        });
-        return e;
+        }
     }
 }

@@ -84,4 +84,17 @@ public sealed class SplitMix64
     }
 
     private static readonly double[] WebbPoints = [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];
+
+    /// <summary>
+    /// Seeds for independent numbered tasks (draw 0, 1, …): the seed of task r is the r-th output of
+    /// SplitMix64(<paramref name="seed"/>), so each task's randomness depends only on the seed and its number,
+    /// not on the order or thread in which the tasks run (placebo draws run in parallel).
+    /// </summary>
+    public static ulong[] StreamSeeds(ulong seed, int count)
+    {
+        var g = new SplitMix64(seed);
+        var s = new ulong[count];
+        for (int r = 0; r < count; r++) s[r] = g.Next();
+        return s;
+    }
 }

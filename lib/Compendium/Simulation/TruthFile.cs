@@ -17,9 +17,12 @@ namespace Compendium.Simulation;
 /// TWFE's weighting of heterogeneous effects).</param>
 /// <param name="AttByEventTime">True ATT at each event time k ≥ 0 with its number of treated city-years.</param>
 /// <param name="AttSubIndices">True ATT on each sub-index column (e.g. <c>resilience_resistance</c>).</param>
+/// <param name="IvEstimandIndex">What 2SLS with <c>iv_tel_internet</c> (city and year FE) estimates without noise:
+/// Σ z̃·effect / Σ z̃·treat̃, a weighted average of the true effects with weights from the instrument's variation.</param>
+/// <param name="IvIndexUntreated">The same 2SLS on the untreated index: near 0 when the instrument is excludable.</param>
 public sealed record TruthFile(string Path, double AttIndex, double TwfeEstimandIndex,
     ImmutableArray<(int EventTime, double Effect, int CityYears)> AttByEventTime,
-    ImmutableDictionary<string, double> AttSubIndices)
+    ImmutableDictionary<string, double> AttSubIndices, double IvEstimandIndex = double.NaN, double IvIndexUntreated = double.NaN)
 {
     /// <summary>
     /// The truth of the panel at <paramref name="panelPath"/>: read from the <c>truth.json</c> beside it,
@@ -60,7 +63,8 @@ public sealed record TruthFile(string Path, double AttIndex, double TwfeEstimand
                 subs[e.GetProperty("variable").GetString()!] = Num(e, "effect", "att_sub_indices[].");
             var cal = Obj(root, "calibration", JsonValueKind.Object);
             return new TruthFile(path, Num(root, "att_index", ""), Num(cal, "twfe_estimand_resilience", "calibration."),
-                byK.OrderBy(x => x.Item1).ToImmutableArray(), subs.ToImmutable());
+                byK.OrderBy(x => x.Item1).ToImmutableArray(), subs.ToImmutable(),
+                Num(cal, "iv_estimand_resilience", "calibration."), Num(cal, "iv_2sls_resilience_y0", "calibration."));
         }
     }
 
