@@ -202,8 +202,9 @@ public static class Moran
         double num = 0, zz = 0;
         for (int i = 0; i < z.Length; i++)
         {
+            var cols = w.RowColumns(i); var vals = w.RowWeights(i);
             double l = 0;
-            foreach (var (j, v) in w.Row(i)) l += v * z[j];
+            for (int p = 0; p < cols.Length; p++) l += vals[p] * z[cols[p]];
             num += z[i] * l; zz += z[i] * z[i];
         }
         return z.Length / s0 * num / zz;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compendium.Econometrics.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Compendium.Econometrics.Spatial;
@@ -106,22 +107,18 @@ internal static class SpatialMl
     internal static (double[] Si, double[] G) Inverse(SpatialWeights w, double rho)
     {
         int n = w.Count;
-        var s = Matrix<double>.Build.Dense(n, n);
+        var s = new double[n * n];
         for (int i = 0; i < n; i++)
         {
-            s[i, i] = 1;
-            foreach (var (j, v) in w.Row(i)) s[i, j] -= rho * v;
+            s[i * n + i] = 1;
+            foreach (var (j, v) in w.Row(i)) s[i * n + j] -= rho * v;
         }
-        var si = s.LU().Inverse();
-        var siArr = si.ToRowMajorArray();
+        var si = DenseKernels.Inverse(s, n);
         var g = new double[n * n];
         for (int i = 0; i < n; i++)
             foreach (var (k, v) in w.Row(i))
-            {
-                int ro = k * n, go = i * n;
-                for (int j = 0; j < n; j++) g[go + j] += v * siArr[ro + j];
-            }
-        return (siArr, g);
+                DenseKernels.Axpy(v, si.AsSpan(k * n, n), g.AsSpan(i * n, n));
+        return (si, g);
     }
 
     private readonly record struct Traces(double TrG, double TrGG, double TrGtG);

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Compendium.Econometrics.Data;
-using MathNet.Numerics.LinearAlgebra;
+using Compendium.Econometrics.Numerics;
 
 namespace Compendium.Econometrics.Spatial;
 
@@ -61,6 +61,11 @@ public sealed class SpatialWeights
     {
         for (int p = _rowStart[i]; p < _rowStart[i + 1]; p++) yield return (_col[p], _val[p]);
     }
+
+    /// <summary>The columns j with w_ij ≠ 0 of row i, ascending.</summary>
+    internal ReadOnlySpan<int> RowColumns(int i) => _col.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
+    /// <summary>The weights of row i, in the order of <see cref="RowColumns"/>.</summary>
+    internal ReadOnlySpan<double> RowWeights(int i) => _val.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
 
     /// <summary>The spatial lag (Wx)_i = Σ_j w_ij x_j of one cross-section.</summary>
     public void Lag(ReadOnlySpan<double> x, Span<double> into)
@@ -145,15 +150,17 @@ public sealed class SpatialWeights
         var dense = Dense();
         if (_symmetricScale is { } s)
         {
-            // C = diag(s) W is symmetric; eigenvalues of W = those of diag(s^½) W diag(s^-½) = diag(s^-½) C diag(s^-½).
-            var m = Matrix<double>.Build.Dense(n, n, (i, j) => dense[i * n + j] * Math.Sqrt(s[i] / s[j]));
-            m = (m + m.Transpose()) * 0.5;   // exact symmetry for the symmetric solver
-            var ev = m.Evd(Symmetricity.Symmetric).EigenValues;
-            var re = ev.Select(c => c.Real).ToArray(); Array.Sort(re);
-            return (re, new double[n]);
+            // C = diag(s) W is symmetric; W = diag(s^-½) [diag(s^-½) C diag(s^-½)] diag(s^½) has the eigenvalues of the symmetric middle matrix.
+            var sym = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j <= i; j++)
+                    sym[i * n + j] = sym[j * n + i] = 0.5 * (dense[i * n + j] * Math.Sqrt(s[i] / s[j]) + dense[j * n + i] * Math.Sqrt(s[j] / s[i]));
+            return (DenseKernels.SymmetricEigenvalues(sym, n), new double[n]);
         }
-        var g = Matrix<double>.Build.Dense(n, n, (i, j) => dense[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues;
-        return (g.Select(c => c.Real).ToArray(), g.Select(c => Math.Abs(c.Imaginary) < 1e-12 ? 0 : c.Imaginary).ToArray());
+        var (re, im) = DenseKernels.GeneralEigenvalues(dense, n);
+        double scale = re.Zip(im).Max(z => Math.Abs(z.First) + Math.Abs(z.Second));
+        for (int i = 0; i < n; i++) if (Math.Abs(im[i]) <= 1e-13 * scale) im[i] = 0;
+        return (re, im);
     }
 
     /// <summary>Moran constants of W: S0 = Σ w_ij, S1 = ½ Σ (w_ij + w_ji)², S2 = Σ_i (w_i· + w_·i)².</summary>
@@ -161,12 +168,13 @@ public sealed class SpatialWeights
     {
         int n = Count; double s0 = 0, s1 = 0;
         var rs = new double[n]; var cs = new double[n];
+        var dense = n <= 4096 ? Dense() : null;
         for (int i = 0; i < n; i++)
             for (int p = _rowStart[i]; p < _rowStart[i + 1]; p++)
             {
                 int j = _col[p]; double w = _val[p];
                 s0 += w; rs[i] += w; cs[j] += w;
-                s1 += w * w + w * this[j, i];
+                s1 += w * w + w * (dense is null ? this[j, i] : dense[j * n + i]);
             }
         double s2 = 0;
         for (int i = 0; i < n; i++) s2 += (rs[i] + cs[i]) * (rs[i] + cs[i]);

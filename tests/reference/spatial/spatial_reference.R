@@ -369,7 +369,14 @@ spatialreg_panel_checks <- function(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, 
   tf <- function(v) as.vector(t(Fn) %*% matrix(v, n, T) %*% FT)
   dl <- data.frame(y = tf(y), apply(XX, 2, tf)); names(dl) <- c("y", paste0("x", seq_len(k2)))
   Ws <- t(Fn) %*% W %*% Fn
-  lws <- mat2listw(kronecker(diag(T - 1), Ws), style = "B")
+  # mat2listw refuses negative weights and self-links, both present in W*: build the listw by hand
+  # (neighbours = the non-zero entries of each row of I_(T-1) ⊗ W*, the diagonal included)
+  Wk <- kronecker(diag(T - 1), Ws)
+  nbk <- lapply(seq_len(nrow(Wk)), function(i) as.integer(which(Wk[i, ] != 0)))
+  class(nbk) <- "nb"; attr(nbk, "region.id") <- as.character(seq_len(nrow(Wk)))
+  lws <- list(style = "B", neighbours = nbk, weights = lapply(seq_len(nrow(Wk)), function(i) Wk[i, nbk[[i]]]))
+  class(lws) <- c("listw", "nb")
+  stopifnot(max(abs(as.matrix(as(lws, "CsparseMatrix")) - Wk)) == 0)
   pe <- rep(eig_of(Ws), T - 1)
   rhs <- function(d) as.formula(paste("y ~", paste(names(d)[-1], collapse = " + "), "- 1"))
   t0 <- Sys.time()
