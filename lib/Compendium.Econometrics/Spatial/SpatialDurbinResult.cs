@@ -50,14 +50,52 @@ public sealed record SpatialDurbinResult(string Formula, ImmutableArray<Coeffici
         ?? throw new InputException($"no impact for '{name}'" + (Model == SpatialModelKind.Error ? " (the error model has no spillovers through y)" : "") +
                                     $"; regressors: {string.Join(", ", Impacts.Select(i => i.Name))}");
 
+    /// <summary>
+    /// The model's mean response of y to changes of one regressor, with a delta-method standard error: for each
+    /// scenario (a change Δx of <paramref name="regressor"/> over W's units, and the units whose response is
+    /// averaged), Δy = (I − ρW)⁻¹(βΔx + θWΔx); the result is the mean of Δy over all (scenario, unit) pairs. For
+    /// example, the spillover the estimates imply for untreated cities: Δx = the treatment vector of a year, units =
+    /// the untreated cities of that year. <paramref name="w"/> must be the W of the fit (units in W's order).
+    /// </summary>
+    public (double Estimate, double StdError) MeanResponse(SpatialWeights w, string regressor,
+        IReadOnlyList<(double[] Change, IReadOnlyList<int> Units)> scenarios)
+    {
+        if (Model == SpatialModelKind.Error) throw new InputException("the error model's response of y is βΔx: no spillover through y.");
+        if (w.Count != Units || w.Description != WeightsDescription)
+            throw new InputException($"MeanResponse needs the W of the fit ({WeightsDescription}, {Units} units); got {w.Description}, {w.Count} units.");
+        int n = w.Count, bi = Coefficients.IndexOf(this[regressor]);
+        int ti = Coefficients.Select(c => c.Name).ToList().IndexOf("W*" + regressor), ri = Coefficients.IndexOf(Rho);
+        double b = Coefficients[bi].Estimate, th = ti >= 0 ? Coefficients[ti].Estimate : 0, rho = Rho.Estimate;
+        var (si, _) = SpatialMl.Inverse(w, rho);
+        double[] Mul(double[] m, double[] v) { var r = new double[n]; for (int i = 0; i < n; i++) { double s = 0; for (int j = 0; j < n; j++) s += m[i * n + j] * v[j]; r[i] = s; } return r; }
+        double sumB = 0, sumT = 0, sumR = 0; int count = 0;
+        foreach (var (dx, units) in scenarios)
+        {
+            if (dx.Length != n) throw new ArgumentException($"a change needs {n} values (one per unit of W)");
+            var wdx = w.Lag(dx);
+            var sdx = Mul(si, dx); var swdx = Mul(si, wdx);                    // S⁻¹Δx, S⁻¹WΔx
+            var u = new double[n]; for (int i = 0; i < n; i++) u[i] = b * sdx[i] + th * swdx[i];
+            var dr = Mul(si, w.Lag(u));                                         // dΔy/dρ = S⁻¹W S⁻¹(βΔx + θWΔx)
+            foreach (var j in units) { sumB += sdx[j]; sumT += swdx[j]; sumR += dr[j]; count++; }
+        }
+        if (count == 0) throw new InputException("MeanResponse: no units to average over.");
+        double gb = sumB / count, gt = sumT / count, gr = sumR / count;
+        double est = b * gb + th * gt;
+        int k = Coefficients.Length;
+        (int Index, double Grad)[] g = ti >= 0 ? [(bi, gb), (ti, gt), (ri, gr)] : [(bi, gb), (ri, gr)];
+        double v = 0;
+        foreach (var (a, ga) in g) foreach (var (c, gc) in g) v += ga * Variance.Matrix[a * k + c] * gc;
+        return (est, Math.Sqrt(v));
+    }
+
     /// <summary>How the effects were handled, in words.</summary>
     public string MethodDescription => !UnitEffects && !TimeEffects ? "maximum likelihood (no fixed effects)"
         : Method == SpatialFeMethod.LeeYu ? "maximum likelihood, Lee–Yu (2010) transformation of the fixed effects"
         : "maximum likelihood, fixed effects estimated directly, Lee–Yu (2010) bias correction";
 
-    /// <summary>Log-likelihood, and the numbers of units and periods.</summary>
+    /// <summary>Log-likelihood, σ̂² (also a coefficient, shown here with more digits), and the numbers of units and periods.</summary>
     public override IEnumerable<FitStatistic> FitStatistics() =>
-        [new("loglik", "Log-likelihood", LogLikelihood, 2), new("units", "Units", Units, 0), new("periods", "Periods", Periods, 0)];
+        [new("loglik", "Log-likelihood", LogLikelihood, 2), new("sigma2", "σ²", Sigma2, 8), new("units", "Units", Units, 0), new("periods", "Periods", Periods, 0)];
 
     /// <summary>The method, W, the variance convention, the sample.</summary>
     public override ImmutableArray<string> Notes()
