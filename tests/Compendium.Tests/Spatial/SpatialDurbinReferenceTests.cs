@@ -119,6 +119,23 @@ public class SpatialDurbinReferenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MeanResponseReproducesTheDirectAndTotalEffects()
+    {
+        // e_k for every unit k: the mean own response is the direct effect, n × the mean response of all units the total
+        var w = Weights("columbus");
+        var r = SpatialDurbin.Fit(ColumbusData.Value, "CRIME ~ INC + HOVAL", w, Options("leeyu") with { Unit = "unit" });
+        int n = w.Count;
+        double[] E(int k) { var e = new double[n]; e[k] = 1; return e; }
+        var own = r.MeanResponse(w, "INC", [.. Enumerable.Range(0, n).Select(k => (E(k), (IReadOnlyList<int>)[k]))]);
+        var all = r.MeanResponse(w, "INC", [.. Enumerable.Range(0, n).Select(k => (E(k), (IReadOnlyList<int>)Enumerable.Range(0, n).ToList()))]);
+        var i = r.Impact("INC");
+        Assert.Equal(i.Direct, own.Estimate, 1e-12);
+        Assert.Equal(i.DirectSe, own.StdError, 1e-12);
+        Assert.Equal(i.Total, n * all.Estimate, 1e-12);
+        Assert.Equal(i.TotalSe, n * all.StdError, 1e-12);
+    }
+
+    [Fact]
     public void SimulatedImpactStandardErrorsAgreeWithSpatialreg()
     {
         // Columbus SDM: spatialreg's impacts(R = 20000) against 20,000 seeded draws here. The random streams differ.
