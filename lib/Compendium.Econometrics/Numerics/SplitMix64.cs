@@ -1,17 +1,27 @@
 namespace Compendium.Econometrics.Numerics;
 
 /// <summary>
-/// SplitMix64 (Steele, Lea &amp; Flood 2014; the seeding generator of xoshiro): a 64-bit state advanced by the
-/// golden-ratio increment 0x9E3779B97F4A7C15 and mixed by two xor-shift-multiply rounds. Written out here
-/// so that seeded draws (permutations, simulated impacts) are the same on every .NET version and machine,
-/// which <see cref="System.Random"/> does not promise.
+/// SplitMix64, a small 64-bit pseudo-random generator with a fixed, published algorithm (Steele, Lea
+/// and Flood 2014, "Fast splittable pseudorandom number generators", OOPSLA; Vigna's reference code
+/// <c>splitmix64.c</c>), so that a seed gives the same draws on every machine and .NET version
+/// (<see cref="System.Random"/> promises that only for some of its methods):
+/// <code>
+/// state += 0x9E3779B97F4A7C15
+/// z = (state ^ (state &gt;&gt; 30)) · 0xBF58476D1CE4E5B9
+/// z = (z ^ (z &gt;&gt; 27)) · 0x94D049BB133111EB
+/// return z ^ (z &gt;&gt; 31)                                  (arithmetic modulo 2^64)
+/// </code>
+/// seeded with state = seed. Seed 1234567 gives 6457827717110365317, 3203168211198807973,
+/// 9817491932198370423, … (the published test vector). Not for cryptography.
 /// </summary>
-public sealed class SplitMix64(ulong seed)
+public sealed class SplitMix64
 {
-    private ulong _state = seed;
-    private double? _spare;
+    private ulong _state;
 
-    /// <summary>The next 64 random bits.</summary>
+    /// <summary>A generator whose first state is <paramref name="seed"/>.</summary>
+    public SplitMix64(ulong seed) => _state = seed;
+
+    /// <summary>The next 64-bit draw.</summary>
     public ulong Next()
     {
         ulong z = _state += 0x9E3779B97F4A7C15UL;
@@ -20,30 +30,78 @@ public sealed class SplitMix64(ulong seed)
         return z ^ (z >> 31);
     }
 
-    /// <summary>Uniform on [0, 1): the top 53 bits × 2⁻⁵³.</summary>
-    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
-
-    /// <summary>Uniform integer in [0, <paramref name="bound"/>), without modulo bias (rejection of the short last block).</summary>
-    public int NextInt(int bound)
+    /// <summary>
+    /// A uniform integer in [0, <paramref name="n"/>), without bias, by Lemire's multiply-and-reject
+    /// method (Lemire 2019, "Fast random integer generation in an interval", ACM TOMACS 29(1)): the high
+    /// 64 bits of draw × n, rejecting draws whose low 64 bits fall below (2^64 − n) mod n.
+    /// </summary>
+    public ulong NextBelow(ulong n)
     {
-        if (bound <= 0) throw new ArgumentOutOfRangeException(nameof(bound));
-        ulong b = (ulong)bound, limit = ulong.MaxValue - ulong.MaxValue % b;
-        ulong r;
-        do r = Next(); while (r >= limit);
-        return (int)(r % b);
+        if (n == 0) throw new ArgumentOutOfRangeException(nameof(n), "the bound must be positive");
+        ulong hi = Math.BigMul(Next(), n, out ulong lo);
+        if (lo < n)
+        {
+            ulong t = (0UL - n) % n;
+            while (lo < t) hi = Math.BigMul(Next(), n, out lo);
+        }
+        return hi;
     }
 
-    /// <summary>Standard normal by the polar Box–Muller method (Marsaglia 1964); pairs are used in turn.</summary>
+    /// <summary>A uniform double in [0, 1) from the top 53 bits of a draw.</summary>
+    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>
+    /// Shuffle <paramref name="items"/> in place by Fisher–Yates (Durstenfeld): for i = m − 1 down to 1,
+    /// swap items[i] with items[j], j uniform in [0, i] (<see cref="NextBelow"/>).
+    /// </summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = (int)NextBelow((ulong)i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary>Fill <paramref name="signs"/> with Rademacher weights (±1 with probability ½): one bit per weight, the lowest bit of each 64-bit output first.</summary>
+    public void FillRademacher(Span<double> signs)
+    {
+        int i = 0;
+        while (i < signs.Length)
+        {
+            ulong bits = Next();
+            for (int b = 0; b < 64 && i < signs.Length; b++, i++) signs[i] = ((bits >> b) & 1) == 0 ? 1.0 : -1.0;
+        }
+    }
+
+    /// <summary>
+    /// Fill <paramref name="weights"/> with Webb's six-point weights ±√(3/2), ±1, ±√(1/2), each with
+    /// probability 1/6: index ⌊6u⌋ of (−√1.5, −1, −√0.5, √0.5, 1, √1.5) with u = <see cref="NextDouble"/>.
+    /// </summary>
+    public void FillWebb(Span<double> weights)
+    {
+        for (int i = 0; i < weights.Length; i++) weights[i] = WebbPoints[(int)(NextDouble() * 6)];
+    }
+
+    private double? _spareNormal;
+
+    /// <summary>
+    /// A standard normal draw by Marsaglia's polar method (1964): u, v uniform on (−1, 1) from
+    /// <see cref="NextDouble"/>, rejected unless 0 &lt; q = u² + v² &lt; 1, then u·√(−2 ln q / q) and, on the next
+    /// call, v·√(−2 ln q / q).
+    /// </summary>
     public double NextNormal()
     {
-        if (_spare is { } s) { _spare = null; return s; }
+        if (_spareNormal is { } s) { _spareNormal = null; return s; }
         double u, v, q;
         do
         {
             u = 2 * NextDouble() - 1; v = 2 * NextDouble() - 1; q = u * u + v * v;
         } while (q >= 1 || q == 0);
         double f = Math.Sqrt(-2 * Math.Log(q) / q);
-        _spare = v * f;
+        _spareNormal = v * f;
         return u * f;
     }
+
+    private static readonly double[] WebbPoints = [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];
 }

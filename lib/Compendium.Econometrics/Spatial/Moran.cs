@@ -94,7 +94,7 @@ public static class Moran
 
     /// <summary>
     /// The global test with a permutation p-value: <paramref name="draws"/> random permutations of x over the units
-    /// (Fisher–Yates with <see cref="SplitMix64"/> seeded by <paramref name="seed"/>; the same seed gives the same p on
+    /// (<see cref="SplitMix64.Shuffle{T}"/> seeded by <paramref name="seed"/>; the same seed gives the same p on
     /// every machine), p = (#{I_perm ≥ I} + 1)/(draws + 1) for "greater" (≤ for "less"; two-sided: twice the smaller tail, at most 1).
     /// </summary>
     public static MoranTest Permutation(ReadOnlySpan<double> x, SpatialWeights w, int draws, ulong seed,
@@ -109,11 +109,7 @@ public static class Moran
         var perm = (double[])z.Clone();
         for (int d = 0; d < draws; d++)
         {
-            for (int i = perm.Length - 1; i > 0; i--)
-            {
-                int j = rng.NextInt(i + 1);
-                (perm[i], perm[j]) = (perm[j], perm[i]);
-            }
+            rng.Shuffle<double>(perm);
             double ip = Statistic(perm, w, s0);
             if (ip >= t.I) ge++;
             if (ip <= t.I) le++;

@@ -21,10 +21,13 @@ public static class CoefficientPlot
     {
         if (path.Count == 0) throw new ArgumentException("the event-time path is empty", nameof(path));
         var x = path.Select(p => (double)p.EventTime).ToArray();
+        // An interval that cannot be computed (no residual variation, a singular variance) gets no bar, and the legend says so.
+        static double Bar(double v) => double.IsFinite(v) ? v : 0.0;
+        bool intervals = path.All(p => p.IsReference || (double.IsFinite(p.StdError) && p.StdError > 0));
         const string blue = "rgb(31,119,180)", red = "rgb(214,39,40)", grey = "rgb(150,150,150)";
         var fig = Figure.Empty.AddTrace(new
         {
-            type = "scatter", mode = "markers", name = "Estimate (95% CI)",
+            type = "scatter", mode = "markers", name = intervals ? "Estimate (95% CI)" : "Estimate (95% CI not computable)",
             x, y = path.Select(p => p.Estimate).ToArray(),
             text = path.Select(p => p.IsReference ? p.Label + " (reference)" : p.Label).ToArray(),
             marker = new { color = blue, size = 8 },
@@ -32,8 +35,8 @@ public static class CoefficientPlot
             error_y = new
             {
                 type = "data", symmetric = false, color = blue, thickness = 1.5, width = 4,
-                array = path.Select(p => p.IsReference ? 0.0 : p.CiHigh - p.Estimate).ToArray(),
-                arrayminus = path.Select(p => p.IsReference ? 0.0 : p.Estimate - p.CiLow).ToArray(),
+                array = path.Select(p => p.IsReference ? 0.0 : Bar(p.CiHigh - p.Estimate)).ToArray(),
+                arrayminus = path.Select(p => p.IsReference ? 0.0 : Bar(p.Estimate - p.CiLow)).ToArray(),
             },
         });
         if (truth is { Count: > 0 })
@@ -53,6 +56,47 @@ public static class CoefficientPlot
             },
             yaxis = new { title = new { text = yTitle }, zeroline = true, zerolinecolor = "rgb(120,120,120)" },
             shapes = new[] { new { type = "line", xref = "x", yref = "paper", x0 = onset, x1 = onset, y0 = 0, y1 = 1, line = new { dash = "dot", color = grey, width = 1 } } },
+            legend = new { x = 0.01, y = 0.99 },
+        });
+    }
+
+    /// <summary>
+    /// A coefficient plot of any estimation results (the <see cref="EstimationResult"/> contract): one
+    /// row per coefficient named in <paramref name="names"/> (all when null), one marker with its 95%
+    /// interval per model, models offset vertically and named in the legend, a vertical zero line.
+    /// OLS, 2SLS, logit and every later estimator plot through this one function.
+    /// </summary>
+    /// <param name="models">(legend name, result) pairs, at least one.</param>
+    /// <param name="names">Coefficients to show, top to bottom; null for every coefficient of the first model.</param>
+    /// <param name="xTitle">Title of the horizontal (estimate) axis.</param>
+    public static Figure Of(IReadOnlyList<(string Name, EstimationResult Result)> models, IReadOnlyList<string>? names = null, string xTitle = "Estimate (95% CI)")
+    {
+        if (models.Count == 0) throw new ArgumentException("at least one model", nameof(models));
+        names ??= models[0].Result.Coefficients.Select(c => c.Name).ToList();
+        var fig = Figure.Empty;
+        for (int m = 0; m < models.Count; m++)
+        {
+            // Offsets keep several models' intervals for one coefficient apart.
+            double offset = models.Count == 1 ? 0 : 0.3 * (m - (models.Count - 1) / 2.0) / Math.Max(1, models.Count - 1);
+            var rows = names.Select((n, i) => (i, c: models[m].Result.Coefficients.FirstOrDefault(c => c.Name == n))).Where(t => t.c is not null).ToList();
+            fig = fig.AddTrace(new
+            {
+                type = "scatter", mode = "markers", name = models[m].Name, orientation = "h",
+                x = rows.Select(t => t.c!.Estimate).ToArray(),
+                y = rows.Select(t => names.Count - 1 - t.i + offset).ToArray(),
+                text = rows.Select(t => t.c!.Name).ToArray(),
+                error_x = new
+                {
+                    type = "data", symmetric = false, thickness = 1.5, width = 4,
+                    array = rows.Select(t => t.c!.CiHigh - t.c.Estimate).ToArray(),
+                    arrayminus = rows.Select(t => t.c!.Estimate - t.c.CiLow).ToArray(),
+                },
+            });
+        }
+        return fig.WithLayout(new
+        {
+            xaxis = new { title = new { text = xTitle }, zeroline = true, zerolinecolor = "rgb(120,120,120)" },
+            yaxis = new { tickmode = "array", tickvals = names.Select((_, i) => (double)(names.Count - 1 - i)).ToArray(), ticktext = names.ToArray(), zeroline = false },
             legend = new { x = 0.01, y = 0.99 },
         });
     }
