@@ -21,14 +21,14 @@ public sealed class SpatialCommand : ICliCommand, IHasFlags
     public string Summary => "spatial weights, Moran's I by period, spatial Durbin model with spillover effects";
     /// <inheritdoc/>
     public string Usage => """
-        usage: compendium spatial moran --data F.csv --y VAR --unit U --time T --lat LAT --lon LON --weights W
+        usage: compendium spatial moran --data F.csv --y VAR --unit U [--time T] --lat LAT --lon LON --weights W
                                         [--alternative greater|less|two-sided] [--permutations N] [--seed S] [--json]
                compendium spatial sdm   --data F.csv --formula "y ~ d + x1 | unit + year" --lat LAT --lon LON --weights W
                                         [--method lee-yu|direct] [--model sdm|sar|sem] [--unit U] [--time T]
                                         [--draws N] [--seed S] [--json]
           --weights   inverse-distance[:POWER][,cutoff=KM] | knn:K | band:KM | file:W.csv (columns unit_i, unit_j, weight),
                       row-standardised unless ',raw' is added; distances are great-circle km (R = 6371.0088)
-          moran       Moran's I of --y in every period, moments under normality and randomisation (spdep's moran.test;
+          moran       Moran's I of --y in every period (one cross-section without --time), moments under normality and randomisation (spdep's moran.test;
                       p one-sided 'greater' by default), optional permutation p-value (seeded)
                       JSON: variable, weights, units, alternative, moran: [{year, I, expected, variance_normal, z_normal,
                       p_normal, variance_randomisation, z_randomisation, p_randomisation[, p_permutation]}]
@@ -60,7 +60,7 @@ public sealed class SpatialCommand : ICliCommand, IHasFlags
         var dataPath = args.Required("data");
         var y = args.Required("y");
         var unit = args.Required("unit");
-        var time = args.Required("time");
+        var time = args.Option("time");
         var lat = args.Option("lat"); var lon = args.Option("lon");
         var spec = WeightsSpec.Parse(args.Required("weights"));
         var alternative = ParseAlternative(args.Option("alternative") ?? "greater");
@@ -84,7 +84,8 @@ public sealed class SpatialCommand : ICliCommand, IHasFlags
                 foreach (var m in tests)
                 {
                     j.WriteStartObject();
-                    if (double.TryParse(m.Label, NumberStyles.Float, CultureInfo.InvariantCulture, out var yr)) j.WriteNumber("year", yr);
+                    if (m.Label.Length == 0) j.WriteNull("year");
+                    else if (double.TryParse(m.Label, NumberStyles.Float, CultureInfo.InvariantCulture, out var yr)) j.WriteNumber("year", yr);
                     else j.WriteString("year", m.Label);
                     ResultJson.Num(j, "I", m.I); ResultJson.Num(j, "expected", m.Expected);
                     ResultJson.Num(j, "variance_normal", m.VarianceNormal); ResultJson.Num(j, "z_normal", m.ZNormal); ResultJson.Num(j, "p_normal", m.PNormal);

@@ -152,9 +152,10 @@ public static class Moran
 
     /// <summary>
     /// Moran's I of <paramref name="variable"/> in every period of a panel (<paramref name="unit"/> × <paramref name="time"/>),
-    /// in ascending order of time. Each period must hold every unit of <paramref name="w"/> once with a value.
+    /// in ascending order of time (<paramref name="time"/> null: one cross-section). Each period must hold every unit of
+    /// <paramref name="w"/> once with a value.
     /// </summary>
-    public static ImmutableArray<MoranTest> ByPeriod(ColumnTable data, string variable, string unit, string time, SpatialWeights w,
+    public static ImmutableArray<MoranTest> ByPeriod(ColumnTable data, string variable, string unit, string? time, SpatialWeights w,
         MoranAlternative alternative = MoranAlternative.Greater, int permutations = 0, ulong seed = 20260112)
     {
         var panel = SpatialPanel.Arrange(data, [variable], unit, time, w);
