@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Spatial;
 
@@ -12,11 +15,21 @@ namespace Compendium.Benchmarks;
 /// computed once in the setup, as a notebook or the command line does once per weights matrix; building W
 /// with its eigenvalues is timed separately.
 /// </summary>
+/// <remarks>
+/// Runs in process (no generated project to build): on a machine shared with other builds, BenchmarkDotNet's
+/// build of the boilerplate project exceeds its two-minute timeout.
+/// </remarks>
 [MemoryDiagnoser]
 [MedianColumn]
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[Config(typeof(InProcessConfig))]
 public class SpatialBenchmarks
 {
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() => AddJob(Job.Default.WithStrategy(RunStrategy.Throughput).WithLaunchCount(1)
+            .WithWarmupCount(3).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private const string Formula = "resilience ~ treat + econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year";
     private ColumnTable _panel = null!;
     private SpatialWeights _idw500 = null!, _knn5 = null!;

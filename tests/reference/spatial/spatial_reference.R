@@ -52,6 +52,10 @@ root <- args[1]; outdir <- args[2]
 set.seed(20260112)
 # SPATIAL_SKIP_SPATIALREG=1 skips the slow spatialreg cross-checks of the panel (the values written are the same)
 heavy <- Sys.getenv("SPATIAL_SKIP_SPATIALREG") != "1"
+# SPATIAL_FULL_CHECKS=1 also runs the spatialreg cross-checks on the 3,396-row panel (dense nT x nT solves:
+# an hour or more on a busy 2-core machine); by default they run on a small panel (below), which checks
+# the same formulas
+full_checks <- Sys.getenv("SPATIAL_FULL_CHECKS") == "1"
 
 out <- list()
 put <- function(case, key, value) out[[length(out) + 1]] <<- data.frame(case = case, key = key,
@@ -331,7 +335,7 @@ check("columbus_sdm", "impacts", unlist(lapply(imp_c, `[`, 1:3)), unlist(lapply(
 put_impacts("columbus_sdm", imp_c); put_impacts("columbus_sdm", sim_c, "impact_sim")
 
 # spatialreg cross-checks of the panel formulas (slow: dense nT x nT solves inside spatialreg).
-spatialreg_panel_checks <- function(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, sem) {
+spatialreg_panel_checks <- function(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, sem, tag) {
   k2 <- ncol(XX)
   # direct approach: Durbin lagsarlm on unit-demeaned data with year dummies, W = I_T ⊗ W
   dd <- data.frame(y = dm(y, n, T, TRUE, FALSE), apply(X, 2, dm, n = n, T = T, unit = TRUE, time = FALSE),
@@ -345,7 +349,7 @@ spatialreg_panel_checks <- function(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, 
                   method = "eigen", control = list(pre_eig = evT, tol.opt = 1e-12))
   cat("spatialreg direct SDM:", format(Sys.time() - t0), "\n")
   rn <- c(xs, paste0("lag.", xs))
-  check("sdm_idw500_direct", "uncorrected_coef", di$uncorrected, c(srd$coefficients[rn], srd$rho, srd$s2), tol_sr)
+  check(paste0("sdm_", tag, "_direct"), "uncorrected_coef", di$uncorrected, c(srd$coefficients[rn], srd$rho, srd$s2), tol_sr)
   # resvar inverts the full information (dummies included); its (beta, rho, s2) block is the
   # partialled information of the formulas at the uncorrected estimate
   Vsr <- srd$resvar[c(rn, "rho", "sigma"), c(rn, "rho", "sigma")]
@@ -357,12 +361,12 @@ spatialreg_panel_checks <- function(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, 
   I[k2 + 1, k2 + 1] <- sum(gxb^2) / s2 + s$m * (tr$trGG + tr$trGtG)
   I[k2 + 1, k2 + 2] <- I[k2 + 2, k2 + 1] <- s$m * tr$trG / s2; I[k2 + 2, k2 + 2] <- s$N / (2 * s2^2)
   V_un <- solve(I); dimnames(V_un) <- list(names(di$coef), names(di$coef))
-  check("sdm_idw500_direct", "uncorrected_se", sqrt(diag(V_un)), sqrt(diag(Vsr)), tol_sr)
+  check(paste0("sdm_", tag, "_direct"), "uncorrected_se", sqrt(diag(V_un)), sqrt(diag(Vsr)), tol_sr)
   sim <- sr_impacts(srd, xs, R = 20000, evalues = evT)
   imp_un <- impacts_delta(list(coef = setNames(di$uncorrected, names(di$coef)), V = V_un), W, xs, TRUE)
-  check("sdm_idw500_direct", "uncorrected_impacts", unlist(lapply(imp_un, `[`, 1:3)), unlist(lapply(sim, `[`, 1:3)), tol_sr)
-  put_impacts("sdm_idw500_direct", imp_un, "uncorrected_impact")
-  put_impacts("sdm_idw500_direct", sim, "uncorrected_impact_sim")
+  check(paste0("sdm_", tag, "_direct"), "uncorrected_impacts", unlist(lapply(imp_un, `[`, 1:3)), unlist(lapply(sim, `[`, 1:3)), tol_sr)
+  put_impacts(paste0("sdm_", tag, "_direct"), imp_un, "uncorrected_impact")
+  put_impacts(paste0("sdm_", tag, "_direct"), sim, "uncorrected_impact_sim")
 
   # Lee–Yu transformation: lagsarlm / errorsarlm on the F-transformed data, W* = F_n' W F_n
   Fn <- Fmat(n); FT <- Fmat(T)
@@ -382,16 +386,16 @@ spatialreg_panel_checks <- function(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, 
   t0 <- Sys.time()
   srl <- lagsarlm(rhs(dl), data = dl, listw = lws, method = "eigen", control = list(pre_eig = pe, tol.opt = 1e-12))
   cat("spatialreg Lee-Yu SDM:", format(Sys.time() - t0), "\n")
-  check("sdm_idw500_leeyu", "coef", ly$coef, c(srl$coefficients, srl$rho, srl$s2), tol_sr)
-  check("sdm_idw500_leeyu", "se", sqrt(diag(ly$V)), sqrt(diag(srl$resvar))[c(3:(k2 + 2), 2, 1)], tol_sr)
-  check("sdm_idw500_leeyu", "loglik", ly$loglik, srl$LL, tol_sr)
+  check(paste0("sdm_", tag, "_leeyu"), "coef", ly$coef, c(srl$coefficients, srl$rho, srl$s2), tol_sr)
+  check(paste0("sdm_", tag, "_leeyu"), "se", sqrt(diag(ly$V)), sqrt(diag(srl$resvar))[c(3:(k2 + 2), 2, 1)], tol_sr)
+  check(paste0("sdm_", tag, "_leeyu"), "loglik", ly$loglik, srl$LL, tol_sr)
   dls <- dl[, 1:(length(xs) + 1)]; k <- length(xs)
   srs <- lagsarlm(rhs(dls), data = dls, listw = lws, method = "eigen", control = list(pre_eig = pe, tol.opt = 1e-12))
-  check("sar_idw500_leeyu", "coef", sar$coef, c(srs$coefficients, srs$rho, srs$s2), tol_sr)
-  check("sar_idw500_leeyu", "se", sqrt(diag(sar$V)), sqrt(diag(srs$resvar))[c(3:(k + 2), 2, 1)], tol_sr)
+  check(paste0("sar_", tag, "_leeyu"), "coef", sar$coef, c(srs$coefficients, srs$rho, srs$s2), tol_sr)
+  check(paste0("sar_", tag, "_leeyu"), "se", sqrt(diag(sar$V)), sqrt(diag(srs$resvar))[c(3:(k + 2), 2, 1)], tol_sr)
   sre <- errorsarlm(rhs(dls), data = dls, listw = lws, method = "eigen", control = list(pre_eig = pe, tol.opt = 1e-12))
-  check("sem_idw500_leeyu", "coef", sem$coef, c(sre$coefficients, sre$lambda, sre$s2), tol_sr)
-  check("sem_idw500_leeyu", "se", c(sqrt(diag(sem$V))[1:k], sqrt(sem$V["lambda", "lambda"])),
+  check(paste0("sem_", tag, "_leeyu"), "coef", sem$coef, c(sre$coefficients, sre$lambda, sre$s2), tol_sr)
+  check(paste0("sem_", tag, "_leeyu"), "se", c(sqrt(diag(sem$V))[1:k], sqrt(sem$V["lambda", "lambda"])),
         c(sqrt(diag(sre$resvar))[3:(k + 2)], sre$lambda.se), tol_sr)
 }
 
@@ -471,8 +475,27 @@ for (wn in names(raw)) {
     sem_d <- fit_err(y, X, W, n, T, TRUE, TRUE, "direct"); put_fit("sem_idw500_direct", sem_d, n, T)
     u1 <- fit_lag(y, XX, W, n, T, TRUE, FALSE, "leeyu"); put_fit("sdm_idw500_unit_leeyu", u1, n, T)
     u2 <- fit_lag(y, XX, W, n, T, TRUE, FALSE, "direct"); put_fit("sdm_idw500_unit_direct", u2, n, T)
-    if (heavy) spatialreg_panel_checks(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, sem)
+    if (heavy && full_checks) spatialreg_panel_checks(y, X, XX, W, W0, ev, n, T, xs, di, ly, sar, sem, "idw500")
   }
+}
+
+# ================================================================= small panel for the spatialreg checks
+# Columbus rook W (n = 49), T = 6, a staggered treatment d and a regressor x1, unit and period effects,
+# y drawn from an SDM with rho = 0.4; the formulas (both approaches, SAR, SEM) against spatialreg.
+if (heavy) {
+  set.seed(42)
+  ns <- nc; Ts <- 6
+  first <- c(sample(3:5, 15, replace = TRUE), rep(Inf, ns - 15))
+  d <- as.numeric(rep(seq_len(Ts), each = ns) >= rep(first, Ts))
+  Xs <- cbind(d = d, x1 = rnorm(ns * Ts))
+  WXs <- apply(Xs, 2, lagW, W = Wc, n = ns, T = Ts); colnames(WXs) <- paste0("W*", colnames(Xs))
+  XXs <- cbind(Xs, WXs)
+  eta <- XXs %*% c(1, 0.5, 0.3, -0.2) + rep(rnorm(ns), Ts) + rep(rnorm(Ts), each = ns) + rnorm(ns * Ts, sd = 0.5)
+  ys <- as.vector(solve(kronecker(diag(Ts), diag(ns) - 0.4 * Wc), eta))
+  Wc0 <- listw2mat(nb2listw(COL.nb, style = "B"))
+  spatialreg_panel_checks(ys, Xs, XXs, Wc, Wc0, eig_of(Wc), ns, Ts, colnames(Xs),
+    fit_lag(ys, XXs, Wc, ns, Ts, TRUE, TRUE, "direct"), fit_lag(ys, XXs, Wc, ns, Ts, TRUE, TRUE, "leeyu"),
+    fit_lag(ys, Xs, Wc, ns, Ts, TRUE, TRUE, "leeyu"), fit_err(ys, Xs, Wc, ns, Ts, TRUE, TRUE, "leeyu"), "small")
 }
 
 res <- do.call(rbind, out)
