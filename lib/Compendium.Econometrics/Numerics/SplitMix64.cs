@@ -83,6 +83,26 @@ public sealed class SplitMix64
         for (int i = 0; i < weights.Length; i++) weights[i] = WebbPoints[(int)NextBelow(6)];
     }
 
+    private double? _spareNormal;
+
+    /// <summary>
+    /// A standard normal draw by Marsaglia's polar method (1964): u, v uniform on (−1, 1) from
+    /// <see cref="NextDouble"/>, rejected unless 0 &lt; q = u² + v² &lt; 1, then u·√(−2 ln q / q) and, on the next
+    /// call, v·√(−2 ln q / q).
+    /// </summary>
+    public double NextNormal()
+    {
+        if (_spareNormal is { } s) { _spareNormal = null; return s; }
+        double u, v, q;
+        do
+        {
+            u = 2 * NextDouble() - 1; v = 2 * NextDouble() - 1; q = u * u + v * v;
+        } while (q >= 1 || q == 0);
+        double f = Math.Sqrt(-2 * Math.Log(q) / q);
+        _spareNormal = v * f;
+        return u * f;
+    }
+
     private static readonly double[] WebbPoints = [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];
 
     /// <summary>

@@ -25,6 +25,13 @@ public sealed record TruthFile(string Path, double AttIndex, double TwfeEstimand
     ImmutableDictionary<string, double> AttSubIndices, double IvEstimandIndex = double.NaN, double IvIndexUntreated = double.NaN)
 {
     /// <summary>
+    /// The true spillover on the index (<c>spillover_index</c>): for each set of untreated city-years the
+    /// simulator reports (e.g. never-treated cities within 300 km of a pilot city, years ≥ 2015), the mean
+    /// effect of other cities' treatment on them, with the number of city-years. Empty when the file has none.
+    /// </summary>
+    public ImmutableArray<(string Set, double Effect, int CityYears)> Spillovers { get; init; } = [];
+
+    /// <summary>
     /// The truth of the panel at <paramref name="panelPath"/>: read from the <c>truth.json</c> beside it,
     /// or null when there is none (an author's data: the truth is unknown). Same rule as
     /// <see cref="Reproduction.DataSource"/>.
@@ -61,10 +68,14 @@ public sealed record TruthFile(string Path, double AttIndex, double TwfeEstimand
             var subs = ImmutableDictionary.CreateBuilder<string, double>();
             foreach (var e in Obj(root, "att_sub_indices", JsonValueKind.Array).EnumerateArray())
                 subs[e.GetProperty("variable").GetString()!] = Num(e, "effect", "att_sub_indices[].");
+            var spill = ImmutableArray.CreateBuilder<(string, double, int)>();
+            if (root.TryGetProperty("spillover_index", out var sp) && sp.ValueKind == JsonValueKind.Array)
+                foreach (var e in sp.EnumerateArray())
+                    spill.Add((e.TryGetProperty("set", out var sv) ? sv.GetString() ?? "" : "", Num(e, "effect", "spillover_index[]."), (int)Num(e, "city_years", "spillover_index[].")));
             var cal = Obj(root, "calibration", JsonValueKind.Object);
             return new TruthFile(path, Num(root, "att_index", ""), Num(cal, "twfe_estimand_resilience", "calibration."),
                 byK.OrderBy(x => x.Item1).ToImmutableArray(), subs.ToImmutable(),
-                Num(cal, "iv_estimand_resilience", "calibration."), Num(cal, "iv_2sls_resilience_y0", "calibration."));
+                Num(cal, "iv_estimand_resilience", "calibration."), Num(cal, "iv_2sls_resilience_y0", "calibration.")) { Spillovers = spill.ToImmutable() };
         }
     }
 
