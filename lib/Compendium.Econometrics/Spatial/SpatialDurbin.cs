@@ -142,7 +142,7 @@ public static class SpatialDurbin
         if (unitFe && T < 2) throw new InputException("spatial model: unit fixed effects need at least two periods.");
         var frame = ModelFrame.Build(formula, data, [], null, dropSingletons: false);
         if (frame.MissingDropped > 0) throw MissingValue(data, formula, frame);
-        var design = new DemeanedDesign(frame);
+        var design = new DemeanedDesign(frame, new FeolsOptions(DropSingletons: false));
         var grid = panel.SourceRows;                       // grid position → data row (= sample row: nothing dropped)
         double[] ToGrid(double[] sampleOrder) { var r = new double[grid.Length]; for (int k = 0; k < r.Length; k++) r[k] = sampleOrder[grid[k]]; return r; }
         double[] Transform(double[] g)
