@@ -18,22 +18,27 @@ namespace Compendium.Econometrics.Design;
 /// (pivots below 1e-10 of their diagonal are redundancies and are skipped; the right-hand side lies
 /// in the range of S, so any solution gives the same projection). Each column then costs four passes
 /// over the data and the answer is exact up to rounding. Used when L ≤ 4,000 and forming S is cheap.</item>
-/// <item><b>Alternating projections</b> otherwise (e.g. worker and firm effects): sweep the group
-/// means of each factor in turn (Gaure 2013, "OLS with multiple high dimensional category
-/// variables", Comput. Stat. Data Anal. 66), accelerated by the Irons–Tuck (1969) extrapolation as in
-/// fixest (Bergé 2018) and reghdfe (Correia 2016). Convergence: the largest change of one accelerated
-/// double sweep is at most <see cref="Tolerance"/> × max(1, max|x|); at most <see cref="MaxIterations"/> iterations,
-/// after which an <see cref="InputException"/> says that the fixed effects did not converge.</item>
+/// <item><b>Conjugate gradient on the Schur complement</b> otherwise (e.g. worker and firm effects, with
+/// thousands of firms): the same S, kept sparse, solved by conjugate gradients with a two-level
+/// (diagonal + aggregation coarse grid) preconditioner (<see cref="SparseSchur"/>), as reghdfe and
+/// pyfixest solve the fixed effects by CG/LSMR instead of alternating projections (Correia 2016;
+/// Gaure 2013, Comput. Stat. Data Anal. 66, on why plain alternating projections crawl on weakly
+/// connected networks). Convergence: ‖b − Sβ‖ ≤ tolerance·‖b‖ (default <see cref="Tolerance"/>); the model
+/// then checks the regression coefficients themselves (<c>DemeanedDesign</c> tightens the tolerance until
+/// they move by less than 1e-9 of their size). After <see cref="MaxIterations"/> iterations (or the limit
+/// given) an <see cref="InputException"/> names the fixed effects, the iterations and the last residual.</item>
 /// </list>
 /// Instances are immutable after construction and thread-safe: a placebo loop reuses one to
 /// transform a new treatment column.
 /// </remarks>
 public sealed class Demeaner
 {
-    /// <summary>Convergence tolerance of alternating projections (relative to max(1, max|x|)).</summary>
+    /// <summary>Default convergence tolerance of the conjugate-gradient method: relative residual of the Schur system.</summary>
     public const double Tolerance = 1e-10;
-    /// <summary>Largest number of alternating-projection iterations before the fixed effects are declared not converged.</summary>
+    /// <summary>Default largest number of conjugate-gradient iterations per column before the fixed effects are declared not converged.</summary>
     public const int MaxIterations = 10_000;
+    /// <summary>Relative residual of a refinement pass (demeaning an already demeaned column removes what the first pass left).</summary>
+    internal const double RefinementTolerance = 1e-6;
     /// <summary>Largest number of levels of the non-primary factors for the direct method.</summary>
     public const int MaxDirectLevels = 4_000;
 
@@ -49,16 +54,24 @@ public sealed class Demeaner
     // When rows are sorted by the primary factor (panels sorted by unit), its groups are contiguous
     // row ranges [_groupStart[g], _groupStart[g+1]) and the passes over a group are fused in cache.
     private readonly int[]? _groupStart;
+    // Iterative method
+    private readonly SparseSchur? _sparse;
+    private readonly int _maxIterations;
 
-    /// <summary>"direct" or "alternating projections", for the notes under a table.</summary>
+    /// <summary>"direct", "conjugate gradient" or "exact group demeaning", for the notes under a table.</summary>
     public string Method { get; }
     /// <summary>Number of rows this demeaner transforms.</summary>
     public int Observations => _n;
     /// <summary>The factors absorbed, the one with the most levels first.</summary>
     public IReadOnlyList<Factor> Factors => _factors;
+    /// <summary>True when the fixed effects are solved iteratively (to a tolerance), false when exactly.</summary>
+    public bool IsIterative => _sparse is not null;
+    /// <summary>Length of the fixed-effect vector of the Schur system (warm starts of <see cref="Demean(double[], double[], double, double[])"/>).</summary>
+    internal int SchurOrder => _l;
 
-    internal Demeaner(IReadOnlyList<Factor> factors, double[]? weights, int observations, bool allowDirect = true)
+    internal Demeaner(IReadOnlyList<Factor> factors, double[]? weights, int observations, bool allowDirect = true, int maxIterations = MaxIterations)
     {
+        _maxIterations = maxIterations;
         _factors = factors.OrderByDescending(f => f.Levels).ToArray();
         _w = weights;
         _n = observations;
@@ -72,7 +85,7 @@ public sealed class Demeaner
             _invWeight[q] = sums;
         }
         if (_factors.Length > 0) _groupStart = ContiguousGroups(_factors[0]);
-        Method = _factors.Length <= 1 ? "exact group demeaning" : "alternating projections (Irons–Tuck accelerated)";
+        Method = "exact group demeaning";
         if (_factors.Length >= 2)
         {
             _offsets = new int[_factors.Length];
@@ -84,7 +97,27 @@ public sealed class Demeaner
                 (_chol, _skip) = FactorSchur();
                 Method = "direct (exact Schur complement on the smaller factors)";
             }
+            else
+            {
+                var (start, order) = Groups();
+                _sparse = new SparseSchur(_factors.Skip(1).Select(f => f.Codes).ToArray(), _offsets[1..], _l, _w, _invWeight[0], start, order);
+                Method = "conjugate gradient on the Schur complement (two-level preconditioner)";
+            }
         }
+    }
+
+    // Rows grouped by the primary factor: its contiguous ranges, or a counting sort.
+    private (int[] Start, int[]? Order) Groups()
+    {
+        if (_groupStart is not null) return (_groupStart, null);
+        var p = _factors[0];
+        var start = new int[p.Levels + 1];
+        foreach (var c in p.Codes) start[c + 1]++;
+        for (int g = 0; g < p.Levels; g++) start[g + 1] += start[g];
+        var order = new int[_n];
+        var fill = (int[])start.Clone();
+        for (int i = 0; i < _n; i++) order[fill[p.Codes[i]]++] = i;
+        return (start, order);
     }
 
     private static int[]? ContiguousGroups(Factor f)
@@ -98,15 +131,40 @@ public sealed class Demeaner
     }
 
     /// <summary>Demean each column of <paramref name="columns"/> into the same position of <paramref name="results"/> (in parallel over columns).</summary>
-    public void Demean(IReadOnlyList<double[]> columns, IReadOnlyList<double[]> results)
+    public void Demean(IReadOnlyList<double[]> columns, IReadOnlyList<double[]> results) =>
+        Demean(columns, results, Tolerance, null);
+
+    /// <summary>
+    /// <see cref="Demean(IReadOnlyList{double[]}, IReadOnlyList{double[]})"/> to a given tolerance of the iterative
+    /// method, warm-started from (and updating) <paramref name="effects"/>[j] when given.
+    /// </summary>
+    internal void Demean(IReadOnlyList<double[]> columns, IReadOnlyList<double[]> results, double tolerance, double[][]? effects)
     {
-        if ((long)_n * columns.Count < 200_000) { for (int j = 0; j < columns.Count; j++) Demean(columns[j], results[j]); return; }
-        Parallel.For(0, columns.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            j => Demean(columns[j], results[j]));
+        if ((long)_n * columns.Count < 200_000 && !IsIterative)
+        {
+            for (int j = 0; j < columns.Count; j++) Demean(columns[j], results[j], tolerance, effects?[j]);
+            return;
+        }
+        try
+        {
+            Parallel.For(0, columns.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                j => Demean(columns[j], results[j], tolerance, effects?[j]));
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is InputException) is { } input)
+        {
+            // a column that did not converge: one clear message, not a wrapped stack trace
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(input);
+        }
     }
 
     /// <summary>Write M_D x into <paramref name="result"/> (may be the same array as <paramref name="x"/>).</summary>
-    public void Demean(double[] x, double[] result)
+    public void Demean(double[] x, double[] result) => Demean(x, result, Tolerance, null);
+
+    /// <summary>
+    /// Write M_D x into <paramref name="result"/>; the iterative method stops at relative residual
+    /// <paramref name="tolerance"/>, starting from <paramref name="effects"/> (length <see cref="SchurOrder"/>, updated) when given.
+    /// </summary>
+    internal void Demean(double[] x, double[] result, double tolerance, double[]? effects)
     {
         if (x.Length != _n || result.Length != _n) throw new ArgumentException("column length differs from the estimation sample");
         switch (_factors.Length)
@@ -117,8 +175,37 @@ public sealed class Demeaner
                 else SweepFactor(0, x, result, new double[_factors[0].Levels]);
                 return;
         }
-        if (_chol is not null) DirectDemean(x, result);
-        else AlternatingProjections(x, result);
+        DirectDemean(x, result, tolerance, effects);
+    }
+
+    // Solve S β = b for the non-primary effects: exactly (dense Cholesky) or by conjugate gradients; β overwrites b.
+    private void SolveSchur(double[] x, double[] b, double tolerance, double[]? effects)
+    {
+        if (_sparse is null) { CholeskySolve(_chol!, _skip!, _l, b); return; }
+        var beta = effects ?? new double[_l];
+        var (iterations, residual, converged) = _sparse.Solve(b, beta, tolerance, _maxIterations, RoundingFloor(x));
+        if (!converged)
+            throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"fixed effects {string.Join(" + ", _factors.Select(f => $"{f.Name} ({f.Levels} levels)"))}: the within transformation did not converge in {iterations} conjugate-gradient iterations (last relative residual {residual:G3}, tolerance {tolerance:G3}); the fixed effects may be very weakly connected. Raise the iteration limit (fit --fixef-maxiter, FeolsOptions.MaxIterations) or simplify the fixed effects."));
+        Array.Copy(beta, b, _l);
+    }
+
+    // The rounding level of b = D_r'W M₁x: 1e-13 × ‖Σ|w (x − x̄_g)|‖ per level. A column that is already demeaned
+    // (a refinement pass) has b at this level, in no useful direction: the solver stops there instead of
+    // chasing rounding noise, which need not even lie in the range of S.
+    private double RoundingFloor(double[] x)
+    {
+        var pc = _factors[0].Codes;
+        var mean = new double[_factors[0].Levels];
+        for (int i = 0; i < _n; i++) mean[pc[i]] += (_w is null ? 1.0 : _w[i]) * x[i];
+        for (int g = 0; g < mean.Length; g++) mean[g] *= _invWeight[0][g];
+        var abs = new double[_l];
+        for (int i = 0; i < _n; i++)
+        {
+            double r = Math.Abs((_w is null ? 1.0 : _w[i]) * (x[i] - mean[pc[i]]));
+            for (int q = 1; q < _factors.Length; q++) abs[_offsets![q] + _factors[q].Codes[i]] += r;
+        }
+        return 1e-13 * Math.Sqrt(Vectors.Dot(abs, abs));
     }
 
     // result = x − group mean of x by factor q (weighted).
@@ -148,21 +235,9 @@ public sealed class Demeaner
 
     private (double[], bool[]) FactorSchur()
     {
-        int l = _l, n = _n, qn = _factors.Length;
+        int l = _l, qn = _factors.Length;
         var p = _factors[0];
-        // Group rows by the primary factor (counting sort, unless they already are).
-        int[] start, order;
-        if (_groupStart is not null) { start = _groupStart; order = []; }
-        else
-        {
-            start = new int[p.Levels + 1];
-            foreach (var c in p.Codes) start[c + 1]++;
-            for (int g = 0; g < p.Levels; g++) start[g + 1] += start[g];
-            order = new int[n];
-            var fill = (int[])start.Clone();
-            for (int i = 0; i < n; i++) order[fill[p.Codes[i]]++] = i;
-        }
-        bool sorted = _groupStart is not null;
+        var (start, order) = Groups();
 
         int parts = Math.Min(Environment.ProcessorCount, Math.Max(1, p.Levels / 64));
         var partial = new double[parts][];
@@ -177,7 +252,7 @@ public sealed class Demeaner
                 int nt = 0;
                 for (int k = start[g]; k < start[g + 1]; k++)
                 {
-                    int i = sorted ? k : order[k];
+                    int i = order is null ? k : order[k];
                     double wi = _w is null ? 1.0 : _w[i];
                     for (int q = 1; q < qn; q++)
                     {
@@ -261,9 +336,9 @@ public sealed class Demeaner
         }
     }
 
-    private void DirectDemean(double[] x, double[] result)
+    private void DirectDemean(double[] x, double[] result, double tolerance, double[]? effects)
     {
-        if (_groupStart is not null) { FusedDirectDemean(x, result); return; }
+        if (_groupStart is not null) { FusedDirectDemean(x, result, tolerance, effects); return; }
         var p = _factors[0];
         var pc = p.Codes;
         var a = new double[p.Levels];
@@ -285,7 +360,7 @@ public sealed class Demeaner
                 double r = (_w is null ? 1.0 : _w[i]) * (x[i] - a[pc[i]]);
                 for (int q = 1; q < qn; q++) b[_offsets![q] + _factors[q].Codes[i]] += r;
             }
-        CholeskySolve(_chol!, _skip!, _l, b);
+        SolveSchur(x, b, tolerance, effects);
         Array.Clear(a);
         if (qn == 2)
         {
@@ -306,9 +381,9 @@ public sealed class Demeaner
     }
 
     // Rows grouped by the primary factor: two memory passes instead of four.
-    private void FusedDirectDemean(double[] x, double[] result)
+    private void FusedDirectDemean(double[] x, double[] result, double tolerance, double[]? effects)
     {
-        if (_factors.Length > 2) { FusedDirectDemeanMany(x, result); return; }
+        if (_factors.Length > 2) { FusedDirectDemeanMany(x, result, tolerance, effects); return; }
         var c1 = _factors[1].Codes;
         var inv0 = _invWeight[0];
         var start = _groupStart!;
@@ -331,11 +406,11 @@ public sealed class Demeaner
                 for (int i = s; i < e; i++) b[c1[i]] += _w[i] * (x[i] - mean);
             }
         }
-        CholeskySolve(_chol!, _skip!, _l, b);
+        SolveSchur(x, b, tolerance, effects);
         FusedGroupDemean(x, result, b);
     }
 
-    private void FusedDirectDemeanMany(double[] x, double[] result)
+    private void FusedDirectDemeanMany(double[] x, double[] result, double tolerance, double[]? effects)
     {
         var inv0 = _invWeight[0];
         var start = _groupStart!;
@@ -353,7 +428,7 @@ public sealed class Demeaner
                 for (int q = 1; q < qn; q++) b[_offsets![q] + _factors[q].Codes[i]] += r;
             }
         }
-        CholeskySolve(_chol!, _skip!, _l, b);
+        SolveSchur(x, b, tolerance, effects);
         for (int g = 0; g < groups; g++)
         {
             int s = start[g], e = start[g + 1];
@@ -390,42 +465,5 @@ public sealed class Demeaner
             double mean = sum * inv0[g];
             for (int i = s; i < e; i++) result[i] -= mean;
         }
-    }
-
-    // ---------------- alternating projections ----------------
-
-    private void Sweep(double[] x, double[] result, double[][] sums)
-    {
-        SweepFactor(0, x, result, sums[0]);
-        for (int q = 1; q < _factors.Length; q++) SweepFactor(q, result, result, sums[q]);
-    }
-
-    private void AlternatingProjections(double[] x, double[] result)
-    {
-        var sums = _factors.Select(f => new double[f.Levels]).ToArray();
-        var x0 = (double[])x.Clone();
-        var x1 = new double[_n];
-        var x2 = new double[_n];
-        double scale = 1;
-        foreach (var v in x) scale = Math.Max(scale, Math.Abs(v));
-        for (int iter = 0; iter < MaxIterations; iter++)
-        {
-            Sweep(x0, x1, sums);
-            Sweep(x1, x2, sums);
-            double maxChange = 0, num = 0, den = 0;
-            for (int i = 0; i < _n; i++)
-            {
-                double d1 = x2[i] - x1[i];
-                double d2 = d1 - x1[i] + x0[i];
-                if (Math.Abs(d1) > maxChange) maxChange = Math.Abs(d1);
-                num += d1 * d2; den += d2 * d2;
-            }
-            if (maxChange <= Tolerance * scale) { Array.Copy(x2, result, _n); return; }
-            // Irons–Tuck: extrapolate along the last step (an affine combination of x1 and x2,
-            // so the iterate stays in x + span(D)).
-            double alpha = den > 0 ? num / den : 0;
-            for (int i = 0; i < _n; i++) x0[i] = x2[i] - alpha * (x2[i] - x1[i]);
-        }
-        throw new InputException($"fixed effects ({string.Join(", ", _factors.Select(f => f.Name))}): the within transformation did not converge in {MaxIterations} iterations (tolerance {Tolerance}); the fixed effects may be nearly collinear or very unbalanced.");
     }
 }

@@ -20,23 +20,33 @@ public sealed class DemeanedDesign
     private readonly double[] _y;            // demeaned, × √w
     private readonly double[][] _x;          // demeaned, × √w
     private readonly double[]? _sqrtW;
-    private readonly double[] _rawNorms;     // ‖x‖ (× √w) before demeaning: the scale for collinearity
-    private readonly double _tss, _tssWithin;
+    private readonly double[] _rawNorms;     // ‖x − x̄‖ (× √w) before demeaning: the scale for collinearity (ModelFrame.CollinearityScales)
+    private readonly double _tss, _tssWithin, _ySumSquares;
     private readonly Dictionary<string, Factor> _clusterCache;
 
-    internal DemeanedDesign(ModelFrame frame)
+    /// <summary>Relative change of a coefficient (against |β| + its iid standard error) below which the iterative within transformation is accepted.</summary>
+    public const double CoefficientTolerance = 1e-9;
+    private const int MaxRefinements = 4;
+
+    internal DemeanedDesign(ModelFrame frame, FeolsOptions options)
     {
         _frame = frame;
-        _demeaner = new Demeaner(frame.FixedEffects, frame.Weights, frame.Y.Length);
+        _demeaner = new Demeaner(frame.FixedEffects, frame.Weights, frame.Y.Length, allowDirect: !options.IterativeDemeaning, maxIterations: options.MaxIterations);
         _sqrtW = frame.Weights?.Select(Math.Sqrt).ToArray();
         _tss = CenteredSumOfSquares(frame.Y, frame.Weights);
-        _rawNorms = new double[frame.X.Length];
-        if (frame.Y.Length < 100_000) for (int j = 0; j < frame.X.Length; j++) _rawNorms[j] = RawNorm(frame.X[j], _sqrtW);
-        else Parallel.For(0, frame.X.Length, j => _rawNorms[j] = RawNorm(frame.X[j], _sqrtW));
-        // The frame's columns may be the data's own arrays: demean into new ones.
+        _ySumSquares = Math.Pow(ModelFrame.Norm(frame.Y, frame.Weights, centred: false), 2);
+        _rawNorms = frame.CollinearityScales();
+        // Columns that are the data table's own arrays are demeaned into new ones unless the caller gave
+        // the table up (OverwriteData); columns the frame made (subsets, interactions, dummies) in place.
+        var owned = new HashSet<double[]>(ReferenceEqualityComparer.Instance);
+        if (frame.Weights is not null) owned.Add(frame.Weights);   // a weight column that is also a regressor stays intact
+        if (!options.OverwriteData)
+            foreach (var name in frame.Data.ColumnNames) if (frame.Data.IsNumeric(name)) owned.Add(frame.Data.Numeric(name));
         var source = new List<double[]>(frame.X) { frame.Y };
-        var all = source.Select(c => GC.AllocateUninitializedArray<double>(c.Length)).ToList();
+        var all = source.Select(c => owned.Contains(c) || !owned.Add(c) ? GC.AllocateUninitializedArray<double>(c.Length) : c).ToList();   // (an array used twice is copied once)
+        owned.Clear();
         _demeaner.Demean(source, all);
+        if (_demeaner.IsIterative) Refine(all);
         _x = all.Take(frame.X.Length).ToArray();
         _y = all[^1];
         if (_sqrtW is not null) foreach (var c in all) Scale(c, _sqrtW);
@@ -45,17 +55,60 @@ public sealed class DemeanedDesign
         // raw (not demeaned) values are needed by WithRegressor callers that permute: keep the source rows
     }
 
+    // The iterative within transformation: demean what the last pass left (M(x − Dγ) = Mx, so each pass
+    // removes the error of the previous one) until the regression coefficients stop moving.
+    private void Refine(List<double[]> all)
+    {
+        double[] Coefficients(out double[] scale)
+        {
+            var x = all.Take(all.Count - 1).ToArray();
+            var y = all[^1];
+            if (_sqrtW is not null) { x = x.Select(c => Scaled(c, _sqrtW)).ToArray(); y = Scaled(y, _sqrtW); }
+            var sol = OlsSolver.Solve(x, y, _rawNorms);
+            double s2 = Vectors.Dot(sol.Residuals, sol.Residuals) / Math.Max(1, y.Length - sol.K);
+            var beta = new double[x.Length];
+            scale = new double[x.Length];
+            for (int m = 0; m < sol.K; m++)
+            {
+                beta[sol.Kept[m]] = sol.Beta[m];
+                scale[sol.Kept[m]] = Math.Abs(sol.Beta[m]) + Math.Sqrt(Math.Max(0, s2 * sol.Bread[m * sol.K + m]));
+            }
+            return beta;
+        }
+        var before = Coefficients(out _);
+        double worst = double.PositiveInfinity;
+        for (int pass = 1; pass <= MaxRefinements; pass++)
+        {
+            _demeaner.Demean(all, all, Demeaner.RefinementTolerance, null);
+            var after = Coefficients(out var scale);
+            worst = 0;
+            for (int j = 0; j < after.Length; j++)
+                if (scale[j] > 0) worst = Math.Max(worst, Math.Abs(after[j] - before[j]) / scale[j]);
+            if (worst <= CoefficientTolerance) return;
+            before = after;
+        }
+        throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"'{_frame.Formula.Text}': the coefficients still moved by {worst:G3} of their size after {MaxRefinements} refinements of the within transformation ({_demeaner.Method}); the fixed effects may be nearly collinear."));
+    }
+
+    private static double[] Scaled(double[] c, double[] s)
+    {
+        var r = new double[c.Length];
+        for (int i = 0; i < c.Length; i++) r[i] = c[i] * s[i];
+        return r;
+    }
+
     private DemeanedDesign(DemeanedDesign from, double[][] x, double[] rawNorms, ImmutableArray<string> names)
     {
         _rawNorms = rawNorms;
         _frame = new ModelFrame
         {
-            Formula = from._frame.Formula, Data = from._frame.Data, Rows = from._frame.Rows, Y = from._frame.Y,
+            Formula = from._frame.Formula, Data = from._frame.Data, SampleIndex = from._frame.SampleIndex, Y = from._frame.Y,
             Names = names, X = x, FixedEffects = from._frame.FixedEffects, Weights = from._frame.Weights,
             MissingDropped = from._frame.MissingDropped, SingletonsDropped = from._frame.SingletonsDropped,
         };
         _demeaner = from._demeaner; _y = from._y; _x = x; _sqrtW = from._sqrtW;
-        _tss = from._tss; _tssWithin = from._tssWithin; _clusterCache = from._clusterCache;
+        _tss = from._tss; _tssWithin = from._tssWithin; _ySumSquares = from._ySumSquares; _clusterCache = from._clusterCache;
     }
 
     /// <summary>Observations in the estimation sample (after listwise deletion, zero weights and singletons).</summary>
@@ -79,13 +132,11 @@ public sealed class DemeanedDesign
         if (j < 0) throw new InputException($"regressor '{name}' is not in the model; regressors: {string.Join(", ", _frame.Names)}");
         if (values.Length != Nobs) throw new ArgumentException($"{values.Length} values given, the estimation sample has {Nobs} rows");
         if (values.Any(double.IsNaN)) throw new InputException($"replacement values for '{name}' contain missing values");
-        var col = new double[Nobs];
-        _demeaner.Demean(values, col);
-        if (_sqrtW is not null) Scale(col, _sqrtW);
+        var col = TransformColumn(values);
         var x = (double[][])_x.Clone();
         x[j] = col;
         var norms = (double[])_rawNorms.Clone();
-        norms[j] = RawNorm(values, _sqrtW);
+        norms[j] = ModelFrame.Norm(values, _frame.Weights, _frame.FixedEffects.Length > 0 || _frame.Names.Contains("(Intercept)"));
         return new DemeanedDesign(this, x, norms, _frame.Names);
     }
 
@@ -97,8 +148,15 @@ public sealed class DemeanedDesign
     public double[] Transform(double[] sampleValues)
     {
         if (sampleValues.Length != Nobs) throw new ArgumentException($"{sampleValues.Length} values given, the estimation sample has {Nobs} rows");
+        return TransformColumn(sampleValues);
+    }
+
+    // Within transformation (one refinement pass more when iterative: error ≈ tolerance²), then × √w.
+    private double[] TransformColumn(double[] values)
+    {
         var col = new double[Nobs];
-        _demeaner.Demean(sampleValues, col);
+        _demeaner.Demean(values, col);
+        if (_demeaner.IsIterative) _demeaner.Demean(col, col, Demeaner.RefinementTolerance, null);
         if (_sqrtW is not null) Scale(col, _sqrtW);
         return col;
     }
@@ -127,7 +185,7 @@ public sealed class DemeanedDesign
             sol.Dropped.Select(j => _frame.Names[j]).ToImmutableArray(),
             _frame.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray());
         return FeolsResult.Create(_frame.Formula.Text, names, sol.Beta, v, vcov.Name, sample,
-            rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"));
+            rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"), _ySumSquares);
     }
 
     /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>
@@ -154,13 +212,6 @@ public sealed class DemeanedDesign
                 _clusterCache[name] = f = _frame.SampleFactor(name);
             return f;
         }
-    }
-
-    private static double RawNorm(double[] c, double[]? sqrtW)
-    {
-        double s = 0;
-        for (int i = 0; i < c.Length; i++) { double v = c[i] * (sqrtW?[i] ?? 1); s += v * v; }
-        return Math.Sqrt(s);
     }
 
     private static void Scale(double[] c, double[] s)

@@ -8,7 +8,15 @@ namespace Compendium.Econometrics.Estimation;
 /// <summary>Options of <see cref="Feols"/> beyond the formula and the variance estimator.</summary>
 /// <param name="Weights">A column of analytic weights (rows with weight 0 or missing are dropped); null for none.</param>
 /// <param name="DropSingletons">Drop singleton observations iteratively (default true, as reghdfe; fixest keeps them).</param>
-public sealed record FeolsOptions(string? Weights = null, bool DropSingletons = true)
+/// <param name="MaxIterations">Iteration limit of the conjugate-gradient within transformation (large networks of fixed
+/// effects, see <see cref="Demeaner"/>); reaching it is an <see cref="InputException"/> naming the fixed effects.</param>
+/// <param name="OverwriteData">Demean the outcome and regressor columns of the data table in place instead of copying
+/// them (saves one copy of the model's data; the table's values are the demeaned ones afterwards). For callers that
+/// do not use the table again, such as the command line.</param>
+/// <param name="IterativeDemeaning">Solve the fixed effects by conjugate gradients even where the exact direct method
+/// would be chosen (for checks and comparisons; see <see cref="Demeaner"/>).</param>
+public sealed record FeolsOptions(string? Weights = null, bool DropSingletons = true, int MaxIterations = Demeaner.MaxIterations,
+    bool OverwriteData = false, bool IterativeDemeaning = false)
 {
     /// <summary>No weights; singletons dropped.</summary>
     public static FeolsOptions Default { get; } = new();
@@ -61,7 +69,7 @@ public static class Feols
                 "this formula has an IV part; estimate it with Iv2sls, not Feols");
         options ??= FeolsOptions.Default;
         var frame = ModelFrame.Build(formula, data, clusterVariables ?? [], options.Weights, options.DropSingletons);
-        return new DemeanedDesign(frame);
+        return new DemeanedDesign(frame, options);
     }
 
     /// <inheritdoc cref="Prepare(ColumnTable, Formula, IEnumerable{string}?, FeolsOptions?)"/>

@@ -45,8 +45,11 @@ public sealed record IvOptions(bool DropSingletons = true)
 /// K1 endogenous regressors, sdofminus = K_fe (the fixed effects' degrees of freedom as counted by
 /// the variance estimator), and G clusters:</para>
 /// <list type="bullet">
-/// <item>Cragg–Donald Wald F = [r²_min/(1 − r²_min)]·(N − L − sdofminus)/L1, r_min the smallest
-/// canonical correlation of D and Z after partialling out X₁ and the fixed effects (Cragg and Donald 1993).
+/// <item>Cragg–Donald Wald F = [r²_min/(1 − r²_min)]·(N − L − K_fe)/L1 on (L1, N − L − K_fe) degrees of freedom,
+/// r_min the smallest canonical correlation of D and Z after partialling out X₁ and the fixed effects (Cragg and
+/// Donald 1993). It is an iid statistic, so K_fe counts every absorbed parameter (Σ levels − (Q − 1)) whatever
+/// the variance estimator of the coefficients: ivreg2's value with the fixed effects entered as dummies (checked
+/// against R in tests/reference/fe_conventions). fixest's <c>fitstat(, "cd")</c> scales by (N − K1 − L1 − 1)/L1 instead.
 /// Compare with <see cref="StockYogo"/>.</item>
 /// <item>Kleibergen–Paap rk Wald F (robust or clustered vcov): rk/(N − 1)·(N − L − sdofminus)·(G − 1)/G/L1
 /// clustered, rk/N·(N − L − sdofminus)/L1 robust, rk the KP Wald statistic (<see cref="WeakIvRankTest"/>).
@@ -90,7 +93,7 @@ public static class Iv2sls
         var frame = ModelFrame.Build(stacked, data, vcov.Variables, null, options.DropSingletons);
 
         // One within transformation for y, X₁, D and Z: the same cached design Feols uses.
-        var dd = new DemeanedDesign(frame);
+        var dd = new DemeanedDesign(frame, new FeolsOptions(DropSingletons: options.DropSingletons));
         var endogNames = iv.Endogenous.Select(v => v.Name).ToArray();
         var instNames = iv.Instruments.Select(v => v.Name).ToArray();
         var exogNames = frame.Names.Where(nm => !endogNames.Contains(nm) && !instNames.Contains(nm)).ToArray();
@@ -199,6 +202,7 @@ public static class Iv2sls
         var names = x1Names.Concat(d.EndogNames).ToArray();
         var coefficients = Coefficient.FromEstimates(names, second.Beta, v);
         int kfe = v.ParameterCount - xHat.Length;
+        int kfeIid = ctx.ParameterCount(SmallSampleConvention.Fixest, []) - xHat.Length;   // every absorbed parameter
 
         // First-stage summaries: instrument coefficients, partial R², partial F under the model's vcov.
         var firstStages = ImmutableArray.CreateBuilder<IvFirstStage>(k1);
@@ -214,7 +218,7 @@ public static class Iv2sls
                 wald with { Name = $"First-stage F ({d.EndogNames[j]})" }));
         }
 
-        var diagnostics = Diagnose(d, vcov, x1, x1Norms, zf, zfNorms, vHat, kfe);
+        var diagnostics = Diagnose(d, vcov, x1, x1Norms, zf, zfNorms, vHat, kfe, kfeIid);
         var sample = new SampleInfo(n, d.MissingDropped, d.SingletonsDropped, collinear,
             d.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray());
         return new IvResult(d.Formula, coefficients, v, vcov.Name, sample,
@@ -222,11 +226,12 @@ public static class Iv2sls
     }
 
     private static IvDiagnostics Diagnose(IvDesign d, Vcov vcov, double[][] x1, double[] x1Norms,
-        double[][] zf, double[] zfNorms, double[][] vHat, int kfe)
+        double[][] zf, double[] zfNorms, double[][] vHat, int kfe, int kfeIid)
     {
         int n = d.N, k1 = d.Endog.Length, l1 = d.Inst.Length;
         int l = x1.Length + l1;               // instruments incl. exogenous regressors (and the constant without FE)
-        double dfCd = n - l - kfe;
+        double dfCd = n - l - kfeIid;   // Cragg–Donald: iid, independent of the coefficients' vcov
+        double dfKp = n - l - kfe;      // Kleibergen–Paap: the vcov's own count (fixed effects nested in a cluster count 1)
         string instList = string.Join(", ", d.InstNames), endogList = string.Join(", ", d.EndogNames);
 
         // Partial X1 out of D and Z (the fixed effects are already out).
@@ -259,9 +264,9 @@ public static class Iv2sls
             underIdentification = new TestStatistic("Kleibergen–Paap rk LM", lm, Distributions.UpperChiSquared(lm, df), df, double.NaN,
                 $"equation is underidentified (rank of the first-stage coefficients on {instList} < {k1})");
             double f = groups > 0
-                ? wald / (n - 1) * dfCd * (groups - 1) / groups / l1
-                : wald / n * dfCd / l1;
-            kpF = new TestStatistic("Kleibergen–Paap rk Wald F", f, double.NaN, l1, groups > 0 ? groups - 1 : dfCd,
+                ? wald / (n - 1) * dfKp * (groups - 1) / groups / l1
+                : wald / n * dfKp / l1;
+            kpF = new TestStatistic("Kleibergen–Paap rk Wald F", f, double.NaN, l1, groups > 0 ? groups - 1 : dfKp,
                 "instruments are weak (Stock–Yogo critical values apply with caution to non-iid errors)");
         }
 

@@ -44,9 +44,9 @@ public static class Vif
         var x = cols.Select(c => rows.Select(i => c[i]).ToArray()).ToArray();
         if (factors.Length > 0)
         {
-            var raw = x.Select(c => Math.Sqrt(Vectors.Dot(c, c))).ToArray();
+            var raw = x.Select(c => ModelFrame.Norm(c, null, centred: true)).ToArray();   // invariant to adding a constant
             new Demeaner(factors.Select(f => f.Subset(rows)).ToArray(), null, rows.Length).Demean(x, x);
-            // Same relative tolerance as OlsSolver's collinearity check: what is left is rounding noise.
+            // Same relative tolerance and scale as OlsSolver's collinearity check: what is left is rounding noise.
             for (int j = 0; j < x.Length; j++)
                 if (Math.Sqrt(Vectors.Dot(x[j], x[j])) <= OlsSolver.CollinearityTolerance * raw[j])
                     throw new InputException($"VIF: regressor '{regressors[j]}' has no variation after absorbing {string.Join(" + ", absorb)} (it is constant within their levels).");

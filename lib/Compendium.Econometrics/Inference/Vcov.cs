@@ -80,7 +80,9 @@ public sealed class VcovContext
 /// <param name="Adjustment">The small-sample factor applied.</param>
 /// <param name="Clusters">Cluster variables and their number of groups.</param>
 /// <param name="Description">One line for the notes under a table.</param>
-/// <param name="EigenvalueFixed">True when a multiway cluster matrix was not positive semidefinite and was rebuilt with its negative eigenvalues set to zero.</param>
+/// <param name="EigenvalueFixed">True when a multiway cluster matrix had a negative variance on its diagonal and was rebuilt
+/// from its eigen decomposition with eigenvalues below 1e-10 set to 1e-10, as fixest does (a matrix with a negative
+/// eigenvalue but a positive diagonal is kept as it is).</param>
 public sealed record VcovEstimate(ImmutableArray<double> Matrix, double DegreesOfFreedom, int ParameterCount, double Adjustment,
     ImmutableArray<(string Name, int Groups)> Clusters, string Description, bool EigenvalueFixed = false);
 
@@ -232,7 +234,7 @@ internal sealed class ClusterVcov(ImmutableArray<string> variables, SmallSampleC
         string groups = string.Join(", ", clusters.Select(c => $"{c.Name}: {c.Levels}"));
         string text = m == 1
             ? $"Standard errors: clustered by {variables[0]} ({gmin} clusters), CR1 = CR0 × G/(G − 1) × (n − 1)/(n − K), K = {K} (fixed effects nested in the cluster count 1; {ConventionText} convention); t({gmin - 1}) for p-values and 95% intervals."
-            : $"Standard errors: multiway clustered by {string.Join(" and ", variables)} ({groups}; Cameron–Gelbach–Miller), × Gmin/(Gmin − 1) × (n − 1)/(n − K), Gmin = {gmin}, K = {K} ({ConventionText} convention){(fixedEig ? "; negative eigenvalues set to zero" : "")}; t({gmin - 1}) for p-values and 95% intervals.";
+            : $"Standard errors: multiway clustered by {string.Join(" and ", variables)} ({groups}; Cameron–Gelbach–Miller), × Gmin/(Gmin − 1) × (n − 1)/(n − K), Gmin = {gmin}, K = {K} ({ConventionText} convention){(fixedEig ? "; a negative variance was repaired as fixest does (eigenvalues below 1e-10 set to 1e-10)" : "")}; t({gmin - 1}) for p-values and 95% intervals.";
         return new VcovEstimate(v.ToImmutableArray(), gmin - 1, K, adj, clusters, text, fixedEig);
     }
 
@@ -259,20 +261,27 @@ internal sealed class ClusterVcov(ImmutableArray<string> variables, SmallSampleC
         return meat;
     }
 
-    // Multiway matrices can fail to be positive semidefinite; like fixest (vcov.fix) and CGM (2011,
-    // section 2.3) we then rebuild V from its eigen decomposition with negative eigenvalues set to zero.
+    /// <summary>Smallest eigenvalue kept by the repair (fixest's <c>mat_posdef_fix</c> tolerance).</summary>
+    internal const double EigenFloor = 1e-10;
+
+    // Multiway matrices can fail to be positive semidefinite. fixest 0.12.2 (vcov.fixest with vcov_fix = TRUE,
+    // mat_posdef_fix in R/miscfuns.R) repairs V only when a variance on the diagonal is negative, rebuilding it as
+    // U max(Λ, 1e-10) U' (the eigenvalue correction of Cameron, Gelbach and Miller 2011, section 2.3); a negative
+    // eigenvalue with a positive diagonal leaves V unchanged. Same here.
     private static bool EigenFix(double[] v, int k)
     {
+        bool negativeVariance = false;
+        for (int i = 0; i < k; i++) if (v[i * k + i] < 0) negativeVariance = true;
+        if (!negativeVariance) return false;
         var mat = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(k, k, (i, j) => v[i * k + j]);
         var evd = mat.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
-        var values = evd.EigenValues.Select(z => z.Real).ToArray();
-        if (values.All(z => z >= 0)) return false;
+        var values = evd.EigenValues.Select(z => Math.Max(z.Real, EigenFloor)).ToArray();
         var u = evd.EigenVectors;
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
             {
                 double s = 0;
-                for (int h = 0; h < k; h++) s += u[i, h] * Math.Max(values[h], 0) * u[j, h];
+                for (int h = 0; h < k; h++) s += u[i, h] * values[h] * u[j, h];
                 v[i * k + j] = s;
             }
         return true;

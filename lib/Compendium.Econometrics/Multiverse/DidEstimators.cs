@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Staggered;
 
 namespace Compendium.Econometrics.Multiverse;
 
@@ -73,6 +74,41 @@ public static class DidEstimators
             $"{d.Outcome} ~ {(d.Controls.IsDefaultOrEmpty ? "1" : string.Join(" + ", d.Controls))} | {d.FixedEffectsTerm} | {d.Treatment} ~ {instrument}",
             Vcov.Cluster(d.Cluster)), d.Treatment),
         _ => null);
+
+    /// <summary>
+    /// Callaway and Sant'Anna (2021) by <see cref="Staggered.CallawaySantAnna"/>: the simple aggregation of ATT(g,t)
+    /// (the <c>ATT</c> coefficient), never-treated comparison units, doubly robust with the design's controls
+    /// as covariates (taken in each comparison's earlier period; outcome regression without them), analytical
+    /// standard errors clustered by unit. Defined for unit + time fixed effects and clustering by unit only.
+    /// </summary>
+    public static DidEstimator CallawaySantAnna { get; } = new("cs", "Callaway–Sant'Anna",
+        (data, d) => EffectEstimate.From(Staggered.CallawaySantAnna.Fit(data, d.Outcome, d.Unit, d.Time, d.Cohort,
+            new CallawaySantAnnaOptions(Covariates: d.Controls)), "ATT"),
+        d => StaggeredUnavailable(d));
+
+    /// <summary>
+    /// Sun and Abraham (2021) by <see cref="Staggered.SunAbraham"/>: the interaction-weighted ATT over relative periods ≥ 0,
+    /// never-treated control cohort, the design's controls as further regressors, standard errors clustered by
+    /// unit. Defined for unit + time fixed effects and clustering by unit only.
+    /// </summary>
+    public static DidEstimator SunAbraham { get; } = new("sa", "Sun–Abraham",
+        (data, d) => EffectEstimate.From(Staggered.SunAbraham.Fit(data, d.Outcome, d.Unit, d.Time, d.Cohort,
+            new SunAbrahamOptions(Covariates: d.Controls)), "ATT"),
+        d => StaggeredUnavailable(d));
+
+    /// <summary>
+    /// The imputation estimator of Borusyak, Jaravel and Spiess (2024) by <see cref="ImputationDid"/>: the mean
+    /// imputed effect over treated observations, conservative variance clustered by unit. Defined for unit + time
+    /// fixed effects, clustering by unit and no controls (the library's implementation takes no covariates).
+    /// </summary>
+    public static DidEstimator Imputation { get; } = new("bjs", "Imputation (BJS)",
+        (data, d) => EffectEstimate.From(ImputationDid.Fit(data, d.Outcome, d.Unit, d.Time, d.Cohort), "ATT"),
+        d => StaggeredUnavailable(d) ?? (d.Controls.IsDefaultOrEmpty ? null : "takes no controls (the library's imputation estimator has no covariates)"));
+
+    private static string? StaggeredUnavailable(DidDesign d) =>
+        !d.TwoWay ? "absorbs unit and period effects only (no other fixed effects)"
+        : d.Cluster != d.Unit ? "clusters its standard errors by unit only"
+        : null;
 
     /// <summary>
     /// The event-study pre-trend test as a diagnosis entry: the p-value of the joint Wald test that every lead

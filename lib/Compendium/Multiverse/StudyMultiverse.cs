@@ -183,10 +183,11 @@ public sealed class StudyMultiverse
 
     /// <summary>
     /// The estimators available in this build, by the names the <c>estimator</c> choice uses: <c>twfe</c>
-    /// (<see cref="DidEstimators.Twfe"/>) and <c>iv</c> (2SLS with the study's instrument iv_tel_internet).
-    /// An estimator added to the library joins the curve and the diagnosis by one <see cref="DidEstimator"/> adapter here.
+    /// (<see cref="DidEstimators.Twfe"/>), <c>cs</c> (Callaway–Sant'Anna), <c>sa</c> (Sun–Abraham), <c>bjs</c>
+    /// (the imputation estimator) and <c>iv</c> (2SLS with the study's instrument iv_tel_internet).
     /// </summary>
-    public static ImmutableArray<DidEstimator> Estimators { get; } = [DidEstimators.Twfe, DidEstimators.Iv("iv_tel_internet")];
+    public static ImmutableArray<DidEstimator> Estimators { get; } =
+        [DidEstimators.Twfe, DidEstimators.CallawaySantAnna, DidEstimators.SunAbraham, DidEstimators.Imputation, DidEstimators.Iv("iv_tel_internet")];
 
     /// <summary>Names of the estimators the default multiverse crosses: the difference-in-differences estimators (not IV, whose estimand differs).</summary>
     public static ImmutableArray<string> DefaultEstimators => [.. Estimators.Where(e => e.Name != "iv").Select(e => e.Name)];

@@ -4,7 +4,7 @@ using Compendium.Reproduction;
 
 namespace Compendium.Tests.Estimation;
 
-/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R.</summary>
+/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R, and other case,key,value files.</summary>
 internal sealed class ReferenceValues
 {
     private readonly Dictionary<(string, string), double> _values = new();
@@ -13,11 +13,19 @@ internal sealed class ReferenceValues
 
 
     public static string FePath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe", file);
-    public static string ValidationPath(string file) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "validation", file));
 
-    public static ReferenceValues Load(string dataset)
+    /// <summary>tests/reference/fe_conventions/<paramref name="file"/> (conventions_reference.R, hardfe_reference.R).</summary>
+    public static string ConventionsPath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe_conventions", file);
+
+    public static ReferenceValues Load(string dataset) => LoadFile(FePath(dataset + "_reference.csv"));
+
+    /// <summary>A case,key,value file anywhere under tests/reference (path relative to the repository root).</summary>
+    public static ReferenceValues FromFile(string path) => LoadFile(Path.Combine(RepoRoot, path));
+
+    /// <summary>Any case,key,value file (absolute path).</summary>
+    public static ReferenceValues LoadFile(string path)
     {
-        var t = ColumnTableCsv.Read(FePath(dataset + "_reference.csv"));
+        var t = ColumnTableCsv.Read(path);
         var r = new ReferenceValues();
         var cases = t.Text("case"); var keys = t.Text("key"); var values = t.Text("value");
         for (int i = 0; i < t.RowCount; i++)

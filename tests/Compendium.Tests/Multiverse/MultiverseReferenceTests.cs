@@ -5,6 +5,7 @@ using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Inference;
 using Compendium.Econometrics.Multiverse;
+using Compendium.Econometrics.Staggered;
 using Compendium.Index;
 using Compendium.Multiverse;
 using Compendium.Tests.Estimation;
@@ -99,6 +100,36 @@ public sealed class MultiverseReferenceTests
             Assert.True(e.Estimate == direct.Estimate && e.StdError == direct.StdError && e.CiLow == direct.CiLow && e.CiHigh == direct.CiHigh && e.P == direct.P,
                 $"{s}: curve {e.Estimate:R} ± {e.StdError:R}, direct {direct.Estimate:R} ± {direct.StdError:R}");
         }
+    }
+
+    /// <summary>
+    /// The staggered-adoption estimators join the curve through their adapters: a specification's estimate is
+    /// the estimator's own ATT on the prepared data, and the combinations they cannot fit are skipped with the reason.
+    /// </summary>
+    [Fact]
+    public void StaggeredEstimatorsAreTheirOwnFitsAndSkipWhatTheyCannotFit()
+    {
+        var choices = StudyChoices.Parse("none,fdi", "alternative", "no_2020_2022", "equal_weights", "city+year,city+province_year", "city", "cs,sa,bjs");
+        var curve = Mv.Value.Run(choices, new SpecificationCurveOptions(Threads: 2));
+        var data = TreatmentTiming.Recode(Panel.Value.With("y", CompositeIndex.Compute(Panel.Value, IndexMethod.EqualWeights)), Facts.Value, TimingCoding.Alternative);
+        data = data.Where(data.Numeric("year").Select(y => y < 2020 || y > 2022).ToArray());
+        foreach (var o in curve.Outcomes.Where(o => o.Estimate is not null))
+        {
+            var s = o.Specification;
+            var covs = s["controls"] == "none" ? System.Collections.Immutable.ImmutableArray<string>.Empty : ["fdi"];
+            Coefficient direct = s["estimator"] switch
+            {
+                "cs" => CallawaySantAnna.Fit(data, "y", "city_code", "year", "policy_year", new CallawaySantAnnaOptions(Covariates: covs))["ATT"],
+                "sa" => SunAbraham.Fit(data, "y", "city_code", "year", "policy_year", new SunAbrahamOptions(Covariates: covs))["ATT"],
+                _ => ImputationDid.Fit(data, "y", "city_code", "year", "policy_year")["ATT"],
+            };
+            Assert.True(o.Estimate!.Estimate == direct.Estimate && o.Estimate.StdError == direct.StdError && o.Estimate.P == direct.P, $"{s}");
+        }
+        var summary = curve.Summary;
+        Assert.Equal(12, summary.Specifications);
+        Assert.Equal(5, summary.Estimated); // cs, sa with and without fdi; bjs without controls
+        Assert.Contains(("bjs: takes no controls (the library's imputation estimator has no covariates)", 1), summary.Skipped);
+        Assert.Contains(("cs: absorbs unit and period effects only (no other fixed effects)", 2), summary.Skipped);
     }
 
     [Fact]

@@ -90,8 +90,8 @@ fit_case <- function(case, d, y, xs, fes = character(0), vcov = "iid", cluster =
     cl <- as.formula(paste("~", paste(sprintf("`%s`", cluster), collapse = " + ")))
     V0 <- vcovCL(m, cluster = d[, cluster, drop = FALSE], type = "HC0", cadjust = FALSE, multi0 = FALSE)
     V <- nb(V0)[terms, terms, drop = FALSE] * Gmin / (Gmin - 1) * (n - 1) / (n - Kn)
-    ev <- eigen(V, symmetric = TRUE)
-    if (any(ev$values < 0)) { V <- ev$vectors %*% diag(pmax(ev$values, 0), length(ev$values)) %*% t(ev$vectors); dimnames(V) <- list(terms, terms) }
+    # fixest's repair (vcov_fix, mat_posdef_fix): only when a variance is negative, eigenvalues floored at 1e-10
+    if (any(diag(V) < 0)) { ev <- eigen(V, symmetric = TRUE); V <- ev$vectors %*% diag(pmax(ev$values, 1e-10), length(ev$values)) %*% t(ev$vectors); dimnames(V) <- list(terms, terms) }
     dft <- Gmin - 1
     put(case, "K_vcov", Kn)
     for (i in seq_along(cluster)) put(case, paste0("clusters:", cluster[i]), G[i])

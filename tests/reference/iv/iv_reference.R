@@ -22,7 +22,8 @@
 #    counts 1 instead of its number of levels (fixest: K - (levels_nested - 1)).
 #  * Diagnostics (ivreg2 / ranktest formulas, Baum, Schaffer & Stillman 2007; Kleibergen & Paap
 #    2006), on the data with FE and exogenous regressors partialled out by lm() on dummies:
-#      Cragg-Donald F   = min_j[r_j^2/(1 - r_j^2)] (N - L - sdof)/L1, r_j canonical correlations
+#      Cragg-Donald F   = min_j[r_j^2/(1 - r_j^2)] (N - L - K_fe_full)/L1, r_j canonical correlations
+#                         (K_fe_full: every absorbed parameter, the same whatever the vcov)
 #      Anderson LM      = N min_j r_j^2,  chi2(L1 - K1 + 1)                  (iid only)
 #      KP rk LM / Wald  : Kleibergen-Paap SVD of Theta = Qzz^{1/2} Pi Qyy^{-1/2}
 #      KP rk Wald F     = rkW/(N - 1) (N - L - sdof) (G - 1)/G / L1   (cluster)
@@ -155,7 +156,8 @@ run_case <- function(case, df, y, exog, endog, inst, fe, type, cl = NULL) {
   kpl <- kp_rk(D, Z, kp_omega(D, Z, clv))
   r2 <- kpl$r2
   cd <- min(r2 / (1 - r2))
-  add(case, "cd_f", "", cd * (n - L - sdof) / L1)
+  # Cragg-Donald is an iid statistic: every absorbed FE parameter counts, whatever the vcov (issue 9).
+  add(case, "cd_f", "", cd * (n - L - Kfe_full) / L1)
   add(case, "anderson_lm", "", n * min(r2))
 
   if (type != "iid") {
@@ -197,7 +199,7 @@ run_case <- function(case, df, y, exog, endog, inst, fe, type, cl = NULL) {
 }
 
 # ---- Data 1: mpdta with constructed instruments (fixed seed; the data are written out) ----
-mp <- read.csv("../shared/validation/mpdta.csv")
+mp <- read.csv("tests/reference/fe/mpdta_derived.csv")   # mpdta of the R package did, verbatim, plus derived columns
 set.seed(20260417)
 n <- nrow(mp)
 mp$x1 <- rnorm(n)
