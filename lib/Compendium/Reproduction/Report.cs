@@ -53,6 +53,23 @@ public static class Report
     }
 
     /// <summary>
+    /// Declare that this notebook's numbers come from worlds the simulator makes as the notebook runs (a
+    /// design diagnosis), not from a panel file: shows the synthetic-data banner, naming
+    /// <paramref name="description"/> (what was simulated: seeds, settings) and the first 12 hex digits of its
+    /// SHA-256, and stamps it on every table and figure saved afterwards, as <see cref="UseData"/> does for a panel.
+    /// </summary>
+    public static DataSource UseSimulation(string description)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(description)));
+        var data = new DataSource(DataKind.Synthetic, description, hash);
+        ReproductionContext.Current.Data = data;
+        Show(data.Banner,
+            $"<div class=\"compendium-banner\" style=\"background:#fff3cd;border:1px solid #999;padding:6px 10px;font-weight:bold\">{WebUtility.HtmlEncode(data.Banner)}</div>",
+            valueId: null, extra: []);
+        return data;
+    }
+
+    /// <summary>
     /// Write <paramref name="table"/> as output/tables/ID.md, .tex, .csv and .html, with the data
     /// banner as its first note, and show it. Returns the table as written.
     /// </summary>

@@ -74,8 +74,8 @@ public static class PanelSimulator
     public static SimulatedPanel Simulate(StudyFacts facts, SimulationSettings? settings = null)
     {
         var s = settings ?? new SimulationSettings();
-        if (s.BuildUpYears <= 0 || s.SpilloverRangeKm <= 0 || s.SpilloverShare < 0 || s.EffectScale < 0)
-            throw new InputException("simulation settings: BuildUpYears and SpilloverRangeKm must be > 0, SpilloverShare and EffectScale ≥ 0.");
+        if (s.BuildUpYears <= 0 || s.SpilloverRangeKm <= 0 || s.SpilloverShare < 0 || s.EffectScale < 0 || !(s.CohortHeterogeneity >= 0))
+            throw new InputException("simulation settings: BuildUpYears and SpilloverRangeKm must be > 0, SpilloverShare, EffectScale and CohortHeterogeneity ≥ 0.");
         for (int y = FirstYear - 1; y < LastYear; y++)
             if (!facts.InternetUsers.ContainsKey(y))
                 throw new InputException($"national internet users for {y} are missing (data/national.csv); the instrument needs {FirstYear - 1}–{LastYear - 1}.");
@@ -112,6 +112,14 @@ public static class PanelSimulator
         var mult = new double[n];
         for (int i = 0; i < n; i++)
             mult[i] = SizeEffect[cities[i].SizeClass] * Math.Max(0.2, 1 + 0.35 * ipZ[i] + 0.35 * capZ[i]);
+        if (s.CohortHeterogeneity > 0)
+        {
+            // Cohort heterogeneity: the first cohort's effect is (1 + h) times the last cohort's, linear in between.
+            var years = policyYear.Where((_, i) => pilot[i]).ToArray();
+            int pFirst = years.Length > 0 ? years.Min() : 0, pLast = years.Length > 0 ? years.Max() : 0;
+            for (int i = 0; i < n; i++)
+                if (pilot[i] && pLast > pFirst) mult[i] *= 1 + s.CohortHeterogeneity * (pLast - policyYear[i]) / (double)(pLast - pFirst);
+        }
         var h = new double[rows];
         var treat = new double[rows];
         for (int i = 0; i < n; i++)

@@ -15,6 +15,12 @@ namespace Compendium.Simulation;
 /// <param name="SpilloverShare">Spillover intensity on an untreated city relative to the distance-weighted mean intensity of the other cities.</param>
 /// <param name="SpilloverRangeKm">Distance decay of spillovers: weight exp(−d/range).</param>
 /// <param name="ShockCushion">Share of the 2020 shock that a fully treated city (intensity 1) avoids.</param>
+/// <param name="CohortHeterogeneity">
+/// Effect heterogeneity across adoption cohorts, h ≥ 0: a treated city's intensity is multiplied by
+/// 1 + h·(p_last − p)/(p_last − p_first), p its policy year and p_first, p_last the earliest and latest
+/// policy years of the calendar, so the first cohort's effect is (1 + h) times the last cohort's (0: no
+/// cohort heterogeneity, the committed panel). The TWFE calibration then rescales all intensities together.
+/// </param>
 public sealed record SimulationSettings(
     int Seed = SimulationSettings.DefaultSeed,
     TimingCoding Timing = TimingCoding.Default,
@@ -24,7 +30,8 @@ public sealed record SimulationSettings(
     double BuildUpYears = 2.5,
     double SpilloverShare = 0.5,
     double SpilloverRangeKm = 300,
-    double ShockCushion = 0.3)
+    double ShockCushion = 0.3,
+    double CohortHeterogeneity = 0)
 {
     /// <summary>The documented default seed (the date the panel was first fixed, 2026-01-01).</summary>
     public const int DefaultSeed = 20260101;

@@ -134,6 +134,8 @@ public sealed record SimulationTruth(SimulationSettings Settings, int Cities, in
             w.WriteNumber("spillover_share", Settings.SpilloverShare);
             w.WriteNumber("spillover_range_km", Settings.SpilloverRangeKm);
             w.WriteNumber("shock_cushion", Settings.ShockCushion);
+            // Written only when set, so files made before the setting existed keep their bytes.
+            if (Settings.CohortHeterogeneity != 0) w.WriteNumber("cohort_heterogeneity", Settings.CohortHeterogeneity);
             w.WriteEndObject();
             w.WriteNumber("cities", Cities);
             w.WriteNumber("treated_cities", TreatedCities);

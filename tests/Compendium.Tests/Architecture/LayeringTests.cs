@@ -13,7 +13,7 @@ namespace Compendium.Tests.Architecture;
 /// </summary>
 public partial class LayeringTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly string[] EconometricsLayers = ["Numerics", "Data", "Tables", "Formulas", "Design", "Inference", "Estimation", "Randomization", "Matching", "Staggered", "Sensitivity", "Resampling", "Spatial", "Output"];
+    private static readonly string[] EconometricsLayers = ["Numerics", "Data", "Tables", "Formulas", "Design", "Inference", "Estimation", "Randomization", "Matching", "Staggered", "Sensitivity", "Resampling", "Spatial", "Output", "Multiverse"];
 
     [GeneratedRegex(@"^using (?:static )?(Compendium[\w.]*)\s*;", RegexOptions.Multiline)]
     private static partial Regex UsingLine();
