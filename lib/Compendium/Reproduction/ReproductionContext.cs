@@ -13,7 +13,8 @@ public sealed record Artifact(string Kind, string Id, string Title, IReadOnlyLis
 /// Where <see cref="Report"/> writes and what it has written. The headless runner installs one per
 /// notebook (<see cref="Use"/>); when a notebook runs interactively (VS Code, Jupyter) there is
 /// none, and the first call to <see cref="Current"/> makes the default: the repository's
-/// <c>output/</c> folder found from the working directory, images when Chromium is installed.
+/// <c>output/</c> folder found from the working directory, images when Chromium is installed,
+/// and <see cref="Interactive"/> set.
 /// </summary>
 public sealed class ReproductionContext
 {
@@ -21,11 +22,21 @@ public sealed class ReproductionContext
     private readonly List<Artifact> _artifacts = [];
 
     /// <summary>A context writing under <paramref name="outputRoot"/>; images only if asked for and Chromium is installed.</summary>
-    public ReproductionContext(string outputRoot, bool renderImages)
+    /// <param name="outputRoot">The folder holding tables/, figures/ and results/.</param>
+    /// <param name="renderImages">Make SVG/PNG images (when Chromium is installed).</param>
+    /// <param name="interactive">An interactive session (VS Code, Jupyter), where cells are rerun in one kernel, rather than one headless run.</param>
+    public ReproductionContext(string outputRoot, bool renderImages, bool interactive = false)
     {
         OutputRoot = Path.GetFullPath(outputRoot);
         RenderImages = renderImages && ImageRenderer.IsAvailable;
+        Interactive = interactive;
     }
+
+    /// <summary>An interactive session (cells rerun in one kernel) rather than one headless run.</summary>
+    public bool Interactive { get; }
+
+    /// <summary>The results recorded in this context so far, by section (see <see cref="Report.Record(string, string, RecordedResult)"/>).</summary>
+    internal Dictionary<string, (DataSource Data, SortedDictionary<string, RecordedResult> Records)> Recorded { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The folder holding tables/ and figures/.</summary>
     public string OutputRoot { get; }
@@ -48,7 +59,7 @@ public sealed class ReproductionContext
 
     /// <summary>The context in force (the runner's, or the interactive default).</summary>
     public static ReproductionContext Current =>
-        _current ??= new ReproductionContext(Path.Combine(RepoRoot.Find(), "output"), renderImages: true);
+        _current ??= new ReproductionContext(Path.Combine(RepoRoot.Find(), "output"), renderImages: true, interactive: true);
 
     /// <summary>Install <paramref name="context"/> until the returned handle is disposed.</summary>
     public static IDisposable Use(ReproductionContext context)

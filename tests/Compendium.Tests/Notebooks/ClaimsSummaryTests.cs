@@ -1,0 +1,53 @@
+using Xunit;
+using Compendium.Reproduction;
+
+namespace Compendium.Tests.Notebooks;
+
+/// <summary>
+/// The summary of the paper's claims (notebook 14_claims) reads the sections' results files: it stops with
+/// one message naming a section whose notebook exists but whose results are absent, and the site opens on
+/// its claims table.
+/// </summary>
+[Collection(NotebookCollection.Name)]
+public sealed class ClaimsSummaryTests(ReproductionFixture fixture)
+{
+    private const string Summary = "14_claims";
+
+    [Fact]
+    public void TheSummaryStopsNamingASectionWhoseResultsAreAbsent()
+    {
+        Assert.True(fixture.Result.Failure is null, fixture.Result.Failure?.ToString());
+        var output = Temp.Dir();
+        Directory.CreateDirectory(Path.Combine(output, "results"));
+        foreach (var f in Directory.GetFiles(Path.Combine(fixture.OutputRoot, "results")))
+            File.Copy(f, Path.Combine(output, "results", Path.GetFileName(f)));
+        File.Delete(Path.Combine(output, "results", "event_study.json"));
+
+        var r = NotebookRunner.RunAsync(new NotebookRunOptions(Path.Combine(fixture.RepoRoot, "notebooks", Summary + ".ipynb"), output, RenderImages: false))
+            .GetAwaiter().GetResult();
+
+        Assert.False(r.Succeeded);
+        Assert.Equal("setup", r.Failure!.CellId);
+        Assert.StartsWith("InputException: section 'event_study' did not run: notebooks/05_event_study.ipynb records it, but ", r.Failure.Message);
+        Assert.Contains("event_study.json is absent", r.Failure.Message);
+        Assert.Contains("compendium reproduce --only 05_event_study", r.Failure.Message);
+        Assert.DoesNotContain("'baseline'", r.Failure.Message);
+        Assert.Single(r.Cells.SelectMany(c => c.Outputs), o => o.OutputType == "error");
+        Assert.False(File.Exists(Path.Combine(output, "tables", "claims.md")), "no claims table from incomplete results");
+    }
+
+    [Fact]
+    public void TheSummaryRunsLastAndTheSiteOpensOnItsClaimsTable()
+    {
+        Assert.True(fixture.Result.Failure is null, fixture.Result.Failure?.ToString());
+        Assert.Equal(Summary, fixture.Result.Notebooks[^1].Name);
+        var index = File.ReadAllText(Path.Combine(fixture.OutputRoot, "site", "index.html"));
+        int claims = index.IndexOf("<caption>The paper&#39;s claims", StringComparison.Ordinal);
+        int notebooks = index.IndexOf("<h2>Notebooks</h2>", StringComparison.Ordinal);
+        Assert.InRange(claims, 0, notebooks);
+        Assert.Contains("compendium-notice", index[..claims]); // the banner saying what the verdicts are about
+        Assert.StartsWith($"<li><a href=\"{Summary}.html\">", index[notebooks..].Split('\n')[2]);
+        Assert.Contains("<a href=\"04_baseline_did.html\">04_baseline_did</a> (<a href=\"04_baseline_did.html#cell-table2\">table2_baseline</a>)", index[claims..notebooks]);
+        Assert.DoesNotContain("Evidence behind each verdict", index[..notebooks]); // the detail table stays on the notebook's page
+    }
+}
