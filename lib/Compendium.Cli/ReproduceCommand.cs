@@ -1,5 +1,6 @@
 using System.Globalization;
 using Compendium.Reproduction;
+using Compendium.Data;
 
 namespace Compendium.Cli;
 

@@ -157,7 +157,6 @@ public abstract class Vcov
         return v;
     }
 
-    private protected static string F(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
 }
 
 internal sealed class IidVcov(SmallSampleConvention c) : Vcov(c)

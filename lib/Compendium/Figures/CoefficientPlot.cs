@@ -56,4 +56,45 @@ public static class CoefficientPlot
             legend = new { x = 0.01, y = 0.99 },
         });
     }
+
+    /// <summary>
+    /// A coefficient plot of any estimation results (the <see cref="EstimationResult"/> contract): one
+    /// row per coefficient named in <paramref name="names"/> (all when null), one marker with its 95%
+    /// interval per model, models offset vertically and named in the legend, a vertical zero line.
+    /// OLS, 2SLS, logit and every later estimator plot through this one function.
+    /// </summary>
+    /// <param name="models">(legend name, result) pairs, at least one.</param>
+    /// <param name="names">Coefficients to show, top to bottom; null for every coefficient of the first model.</param>
+    /// <param name="xTitle">Title of the horizontal (estimate) axis.</param>
+    public static Figure Of(IReadOnlyList<(string Name, EstimationResult Result)> models, IReadOnlyList<string>? names = null, string xTitle = "Estimate (95% CI)")
+    {
+        if (models.Count == 0) throw new ArgumentException("at least one model", nameof(models));
+        names ??= models[0].Result.Coefficients.Select(c => c.Name).ToList();
+        var fig = Figure.Empty;
+        for (int m = 0; m < models.Count; m++)
+        {
+            // Offsets keep several models' intervals for one coefficient apart.
+            double offset = models.Count == 1 ? 0 : 0.3 * (m - (models.Count - 1) / 2.0) / Math.Max(1, models.Count - 1);
+            var rows = names.Select((n, i) => (i, c: models[m].Result.Coefficients.FirstOrDefault(c => c.Name == n))).Where(t => t.c is not null).ToList();
+            fig = fig.AddTrace(new
+            {
+                type = "scatter", mode = "markers", name = models[m].Name, orientation = "h",
+                x = rows.Select(t => t.c!.Estimate).ToArray(),
+                y = rows.Select(t => names.Count - 1 - t.i + offset).ToArray(),
+                text = rows.Select(t => t.c!.Name).ToArray(),
+                error_x = new
+                {
+                    type = "data", symmetric = false, thickness = 1.5, width = 4,
+                    array = rows.Select(t => t.c!.CiHigh - t.c.Estimate).ToArray(),
+                    arrayminus = rows.Select(t => t.c!.Estimate - t.c.CiLow).ToArray(),
+                },
+            });
+        }
+        return fig.WithLayout(new
+        {
+            xaxis = new { title = new { text = xTitle }, zeroline = true, zerolinecolor = "rgb(120,120,120)" },
+            yaxis = new { tickmode = "array", tickvals = names.Select((_, i) => (double)(names.Count - 1 - i)).ToArray(), ticktext = names.ToArray(), zeroline = false },
+            legend = new { x = 0.01, y = 0.99 },
+        });
+    }
 }

@@ -25,20 +25,4 @@ public static class Maps
             landcolor = "rgb(243,243,240)",
         },
     });
-
-    /// <inheritdoc cref="China(Figure)"/>
-    public static GenericChart China(GenericChart chart)
-    {
-        var geo = new Geo();
-        geo.SetProperty("scope", "asia");
-        geo.SetProperty("resolution", 110);
-        geo.SetProperty("projection", new Dictionary<string, object> { ["type"] = "mercator" });
-        geo.SetProperty("lonaxis", new Dictionary<string, object> { ["range"] = new[] { 73.0, 135.0 } });
-        geo.SetProperty("lataxis", new Dictionary<string, object> { ["range"] = new[] { 17.0, 54.0 } });
-        geo.SetProperty("showcountries", true);
-        geo.SetProperty("countrycolor", "rgb(150,150,150)");
-        geo.SetProperty("showland", true);
-        geo.SetProperty("landcolor", "rgb(243,243,240)");
-        return Chart.withGeo(geo, null).Invoke(chart);
-    }
 }

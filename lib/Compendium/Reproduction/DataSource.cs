@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Compendium.Data;
 using Compendium.Econometrics;
 using Compendium.Simulation;
 
@@ -55,21 +56,4 @@ public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256
         var rel = Path.GetRelativePath(root, full);
         return rel.StartsWith("..", StringComparison.Ordinal) ? full : rel.Replace('\\', '/');
     }
-}
-
-/// <summary>Finds the repository root (the folder holding Compendium.sln).</summary>
-public static class RepoRoot
-{
-    /// <summary>The nearest folder at or above <paramref name="start"/> that holds Compendium.sln, or null.</summary>
-    public static string? TryFind(string start)
-    {
-        for (var d = new DirectoryInfo(Path.GetFullPath(start)); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Compendium.sln"))) return d.FullName;
-        return null;
-    }
-
-    /// <summary>As <see cref="TryFind"/> from <paramref name="start"/> (default: the current directory); an <see cref="InputException"/> if there is none.</summary>
-    public static string Find(string? start = null) =>
-        TryFind(start ?? Directory.GetCurrentDirectory())
-        ?? throw new InputException($"cannot find the compendium's root (a folder with Compendium.sln) above {start ?? Directory.GetCurrentDirectory()}");
 }

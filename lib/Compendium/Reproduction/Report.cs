@@ -40,7 +40,7 @@ public static partial class Report
 
     /// <summary>
     /// Declare and load the panel this notebook analyses (<see cref="UseData"/>, then
-    /// <see cref="PanelLoader"/>), recoded to <paramref name="timing"/> unless it is <c>panel</c>, with the
+    /// <see cref="Compendium.Data.PanelLoader"/>), recoded to <paramref name="timing"/> unless it is <c>panel</c>, with the
     /// simulator's truth when it applies; prints the treatment coding in force.
     /// </summary>
     /// <param name="dataPath">The panel CSV or .xlsx (relative to the notebook's folder).</param>

@@ -1,4 +1,5 @@
 using Compendium.Figures;
+using Compendium.Data;
 
 namespace Compendium.Reproduction;
 

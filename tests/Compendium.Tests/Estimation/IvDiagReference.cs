@@ -10,14 +10,8 @@ namespace Compendium.Tests.Estimation;
 /// </summary>
 internal static class IvDiagReference
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = Compendium.Data.RepoRoot.Find();
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Compendium.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root (Compendium.sln) not found");
-    }
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 

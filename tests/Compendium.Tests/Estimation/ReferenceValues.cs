@@ -9,14 +9,8 @@ internal sealed class ReferenceValues
 {
     private readonly Dictionary<(string, string), double> _values = new();
 
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot { get; } = Compendium.Data.RepoRoot.Find();
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Compendium.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Compendium.sln not found above " + AppContext.BaseDirectory);
-    }
 
     public static string FePath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe", file);
     public static string ValidationPath(string file) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "validation", file));

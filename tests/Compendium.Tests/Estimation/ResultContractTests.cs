@@ -90,4 +90,18 @@ public class ResultContractTests
         Assert.Equal(c.T * c.T, w.Statistic, 9);
         Assert.Equal(c.P, w.PValue, 12);
     }
+
+    [Fact]
+    public void OneCoefficientPlotTakesEveryEstimator()
+    {
+        var fits = Fits();
+        var fig = Compendium.Figures.CoefficientPlot.Of([("OLS", fits[0]), ("2SLS", fits[1]), ("event study", fits[3])], ["treat", "fdi"]);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(fig.ToJson())!;
+        var data = json["data"]!.AsArray();
+        Assert.Equal(3, data.Count);
+        // OLS and 2SLS both have treat and fdi; the event study has neither
+        Assert.Equal(fits[0]["treat"].Estimate, data[0]!["x"]![0]!.GetValue<double>(), 12);
+        Assert.Equal(fits[1]["fdi"].CiHigh - fits[1]["fdi"].Estimate, data[1]!["error_x"]!["array"]![1]!.GetValue<double>(), 12);
+        Assert.Empty(data[2]!["x"]!.AsArray());
+    }
 }

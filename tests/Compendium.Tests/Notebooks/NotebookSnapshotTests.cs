@@ -19,7 +19,7 @@ public sealed class NotebookSnapshotTests(ReproductionFixture fixture)
 {
     public static TheoryData<string> NotebookNames()
     {
-        var root = Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory);
+        var root = Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory);
         var data = new TheoryData<string>();
         foreach (var p in Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
             data.Add(Path.GetFileNameWithoutExtension(p));

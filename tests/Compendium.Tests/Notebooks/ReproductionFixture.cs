@@ -10,7 +10,7 @@ namespace Compendium.Tests.Notebooks;
 /// </summary>
 public sealed class ReproductionFixture : IDisposable
 {
-    public string RepoRoot { get; } = Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory);
+    public string RepoRoot { get; } = Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory);
     public string OutputRoot { get; } = Path.Combine(Path.GetTempPath(), "compendium-repro-" + Guid.NewGuid().ToString("N"));
     public ReproduceResult Result { get; }
     public string Log { get; }

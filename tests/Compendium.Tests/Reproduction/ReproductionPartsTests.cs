@@ -2,6 +2,7 @@ using Xunit;
 using Compendium.Econometrics;
 using Compendium.Reproduction;
 using Compendium.Tests.Notebooks;
+using Compendium.Data;
 
 namespace Compendium.Tests.Reproduction;
 

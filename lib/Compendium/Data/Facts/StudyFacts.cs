@@ -100,17 +100,7 @@ public sealed record StudyFacts
     /// and return its <c>data</c> subfolder.
     /// </summary>
     /// <exception cref="InputException">No Compendium.sln above the start directory.</exception>
-    public static string DefaultDataDir(string? start = null)
-    {
-        var starts = start is null ? [Directory.GetCurrentDirectory(), AppContext.BaseDirectory] : new[] { start };
-        foreach (var s in starts)
-        {
-            for (var dir = new DirectoryInfo(Path.GetFullPath(s)); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Compendium.sln")))
-                    return Path.Combine(dir.FullName, "data");
-        }
-        throw new InputException($"no Compendium.sln found above '{string.Join("' or '", starts)}'; pass the data folder explicitly");
-    }
+    public static string DefaultDataDir(string? start = null) => Path.Combine(RepoRoot.Find(start), "data");
 
     /// <summary>
     /// Read and validate cities.csv, pilot_zones.csv, pilot_members.csv and national.csv from
