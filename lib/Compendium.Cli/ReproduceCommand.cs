@@ -55,7 +55,7 @@ public sealed class ReproduceCommand : ICliCommand, IHasFlags
             return 1;
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reproduced {result.Notebooks.Count} notebook(s), {result.Notebooks.Sum(n => n.Artifacts.Count)} tables/figures in {result.Elapsed.TotalSeconds:F1} s -> {Path.GetRelativePath(root, outDir)}/"));
+            $"reproduced {result.Notebooks.Count} notebook(s), {result.Notebooks.Sum(n => n.Artifacts.Count(a => a.Kind is "table" or "figure"))} tables/figures in {result.Elapsed.TotalSeconds:F1} s -> {Path.GetRelativePath(root, outDir)}/"));
         return 0;
     }
 }

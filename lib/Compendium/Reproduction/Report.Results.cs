@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Compendium.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Inference;
 

@@ -50,4 +50,25 @@ public sealed class ClaimsSummaryTests(ReproductionFixture fixture)
         Assert.Contains("<a href=\"04_baseline_did.html\">04_baseline_did</a> (<a href=\"04_baseline_did.html#cell-table2\">table2_baseline</a>)", index[claims..notebooks]);
         Assert.DoesNotContain("Evidence behind each verdict", index[..notebooks]); // the detail table stays on the notebook's page
     }
+
+    [Fact]
+    public void OnAnAuthorsDataTheSummaryIsTheReplicationReport()
+    {
+        var dir = Temp.Dir();
+        var panel = Path.Combine(dir, "panel.csv");
+        File.Copy(Path.Combine(fixture.RepoRoot, "data", "synthetic", "panel.csv"), panel); // no truth.json beside it: the author's data
+        var output = Path.Combine(dir, "output");
+        var r = Reproducer.RunAsync(new ReproduceOptions(fixture.RepoRoot, output, ["04", "05", Summary], panel, RenderImages: false, BuildSite: false), TextWriter.Null)
+            .GetAwaiter().GetResult();
+        Assert.True(r.Failure is null, r.Failure?.ToString());
+        var claims = File.ReadAllText(Path.Combine(output, "tables", "claims.md"));
+        Assert.StartsWith("**Replication report: the paper's claims on the author's data**", claims);
+        Assert.DoesNotContain("Recovers the truth", claims);
+        Assert.DoesNotContain("synthetic", claims, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Author's data", claims);
+        // Same numbers as on the synthetic panel (same file), so the same verdicts.
+        var committed = File.ReadAllLines(Path.Combine(fixture.OutputRoot, "tables", "claims.csv"));
+        var author = File.ReadAllLines(Path.Combine(output, "tables", "claims.csv"));
+        Assert.Equal(committed.Skip(1).Select(l => l[..l.LastIndexOf(',')]), author.Skip(1)); // all but the truth column
+    }
 }

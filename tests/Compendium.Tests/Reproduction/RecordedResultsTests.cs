@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Xunit;
+using Compendium.Data;
 using Compendium.Econometrics;
 using Compendium.Econometrics.Inference;
 using Compendium.Reproduction;
