@@ -138,5 +138,5 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
         double.IsNaN(v) ? "" : v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>The table (<see cref="ToTable"/>) as Markdown.</summary>
-    public override string ToString() => ToTable().ToMarkdown();
+    public sealed override string ToString() => ToTable().ToMarkdown();
 }

@@ -73,6 +73,8 @@ public class ResultContractTests
     {
         foreach (var r in Fits())
         {
+            // every result prints as its table (derived records must not print their members instead)
+            Assert.Equal(r.ToTable().ToMarkdown(), r.ToString());
             var e = Assert.Throws<Compendium.Econometrics.InputException>(() => r["no_such_coefficient"]);
             Assert.Contains("no_such_coefficient", e.Message);
             Assert.Contains(r.Coefficients[0].Name, e.Message);
