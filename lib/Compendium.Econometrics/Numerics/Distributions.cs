@@ -18,13 +18,18 @@ public static class Distributions
     // The inverse CDF is a root search; placebo loops ask for the same few quantiles thousands of times.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double), double> QuantileCache = new();
 
-    /// <summary>P(F(df1, df2) > f); df2 = +∞ is χ²(df1)/df1.</summary>
+    /// <summary>
+    /// P(F(df1, df2) > f) = I_{df2/(df2 + df1·f)}(df2/2, df1/2) (the regularised incomplete beta function),
+    /// computed directly rather than as 1 − CDF so that small p-values keep their relative precision
+    /// (R's <c>pf(lower.tail = FALSE)</c>); df2 = +∞ is χ²(df1)/df1.
+    /// </summary>
     public static double UpperF(double f, double df1, double df2) =>
         double.IsNaN(f) ? double.NaN
         : double.IsPositiveInfinity(df2) ? UpperChiSquared(f * df1, df1)
-        : 1 - MathNet.Numerics.Distributions.FisherSnedecor.CDF(df1, df2, f);
+        : f <= 0 ? 1
+        : MathNet.Numerics.SpecialFunctions.BetaRegularized(df2 / 2, df1 / 2, df2 / (df2 + df1 * f));
 
-    /// <summary>P(χ²(df) > x).</summary>
+    /// <summary>P(χ²(df) > x) = Q(df/2, x/2) (the upper regularised incomplete gamma function), precise in the tail.</summary>
     public static double UpperChiSquared(double x, double df) =>
-        1 - MathNet.Numerics.Distributions.ChiSquared.CDF(df, x);
+        double.IsNaN(x) ? double.NaN : x <= 0 ? 1 : MathNet.Numerics.SpecialFunctions.GammaUpperRegularized(df / 2, x / 2);
 }

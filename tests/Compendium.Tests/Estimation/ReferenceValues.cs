@@ -4,7 +4,7 @@ using Compendium.Reproduction;
 
 namespace Compendium.Tests.Estimation;
 
-/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R.</summary>
+/// <summary>Reads tests/reference/fe/*_reference.csv (case,key,value) written by fe_reference.R, or any file of that form.</summary>
 internal sealed class ReferenceValues
 {
     private readonly Dictionary<(string, string), double> _values = new();
@@ -15,9 +15,12 @@ internal sealed class ReferenceValues
     public static string FePath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe", file);
     public static string ValidationPath(string file) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "validation", file));
 
-    public static ReferenceValues Load(string dataset)
+    public static ReferenceValues Load(string dataset) => FromFile(FePath(dataset + "_reference.csv"));
+
+    /// <summary>A case,key,value file anywhere under tests/reference (path relative to the repository root).</summary>
+    public static ReferenceValues FromFile(string path)
     {
-        var t = ColumnTableCsv.Read(FePath(dataset + "_reference.csv"));
+        var t = ColumnTableCsv.Read(Path.Combine(RepoRoot, path));
         var r = new ReferenceValues();
         var cases = t.Text("case"); var keys = t.Text("key"); var values = t.Text("value");
         for (int i = 0; i < t.RowCount; i++)
