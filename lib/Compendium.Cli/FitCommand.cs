@@ -1,4 +1,4 @@
-using Compendium.Econometrics.Data;
+using Compendium.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Formulas;
 using Compendium.Econometrics.Inference;
@@ -16,14 +16,16 @@ public sealed class FitCommand : ICliCommand, IHasFlags
     /// <inheritdoc/>
     public string Name => "fit";
     /// <inheritdoc/>
-    public string Summary => "fixed-effects OLS on a CSV file: a regression table, or JSON";
+    public string Summary => "fixed-effects OLS on a CSV or .xlsx file: a regression table, or JSON";
     /// <inheritdoc/>
     public string Usage => """
         usage: compendium fit --data FILE.csv --formula "y ~ x1 + x2 | fe1 + fe2" [--vcov iid|hetero|cluster:VAR|cluster:VAR1+VAR2]
                               [--weights COLUMN] [--keep-singletons] [--json]
           --formula   fixest-style: interactions a:b and a*b, event-time dummies i(rel_year, ref = -1, bin = [-6, 6]),
                       fixed effects after '|' (a^b combines two factors)
-          --vcov      variance estimator (default iid); small-sample corrections follow fixest's defaults
+          --data      a CSV file (comma-separated, UTF-8) or an .xlsx spreadsheet (first sheet, header in row 1)
+          --vcov      variance estimator; default as fixest: clustered by the first fixed effect when there are
+                      fixed effects (said on stderr), iid without; small-sample corrections follow fixest's defaults
           --json      print JSON instead of a table
         """;
     /// <inheritdoc/>
@@ -34,16 +36,15 @@ public sealed class FitCommand : ICliCommand, IHasFlags
     {
         var dataPath = args.Required("data");
         var formula = args.Required("formula");
-        var vcovSpec = args.Option("vcov") ?? "iid";
+        var vcovSpec = args.Option("vcov");
         var weights = args.Option("weights");
         bool json = args.Flag("json");
         bool keepSingletons = args.Flag("keep-singletons");
         args.EnsureAllUsed();
         if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
 
-        var vcov = Vcov.Parse(vcovSpec);
-        var data = ColumnTableCsv.Read(dataPath);
         var parsed = Formula.Parse(formula);
+        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, TableFile.Read(dataPath), stderr);
         if (parsed.Iv is not null)
         {
             // An IV part ('| d ~ z') makes it a 2SLS model: same options and output conventions, see IvCommand.

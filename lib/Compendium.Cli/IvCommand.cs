@@ -1,4 +1,5 @@
-using Compendium.Econometrics.Data;
+using Compendium.Data;
+using Compendium.Econometrics.Formulas;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Inference;
 
@@ -21,7 +22,7 @@ public sealed class IvCommand : ICliCommand, IHasFlags
     public string Usage => """
         usage: compendium iv --data FILE.csv --formula "y ~ x | fe1 + fe2 | d ~ z1 + z2" [--vcov iid|hetero|cluster:VAR] [--keep-singletons] [--json]
           --formula   fixest-style; the last part 'd1 + d2 ~ z1 + z2 + z3' lists endogenous regressors and excluded instruments
-          --vcov      variance estimator (default iid); the same small-sample conventions as 'compendium fit'
+          --vcov      variance estimator; default as 'compendium fit' (clustered by the first fixed effect, iid without)
           --json      print JSON instead of a table
         """;
     /// <inheritdoc/>
@@ -32,12 +33,14 @@ public sealed class IvCommand : ICliCommand, IHasFlags
     {
         var dataPath = args.Required("data");
         var formula = args.Required("formula");
-        var vcov = Vcov.Parse(args.Option("vcov") ?? "iid");
+        var vcovSpec = args.Option("vcov");
         bool json = args.Flag("json");
         bool keepSingletons = args.Flag("keep-singletons");
         args.EnsureAllUsed();
         if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        var result = Iv2sls.Fit(ColumnTableCsv.Read(dataPath), formula, vcov, new IvOptions(!keepSingletons));
+        var parsed = Formula.Parse(formula);
+        var (vcov, data) = DefaultVcov.Choose(vcovSpec, parsed, TableFile.Read(dataPath), stderr);
+        var result = Iv2sls.Fit(data, parsed, vcov, new IvOptions(!keepSingletons));
         Write(result, json, stdout);
         return 0;
     }

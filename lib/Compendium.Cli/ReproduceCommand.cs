@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compendium.Econometrics;
 using Compendium.Reproduction;
 using Compendium.Data;
 
@@ -10,20 +11,30 @@ public sealed class ReproduceCommand : ICliCommand, IHasFlags
     /// <inheritdoc/>
     public string Name => "reproduce";
     /// <inheritdoc/>
-    public string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, site, manifest)";
+    public string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, results, site, manifest)";
     /// <inheritdoc/>
     public string Usage => """
         usage: compendium reproduce [--only NAME]... [--data PATH] [--param name=value]... [--out DIR] [--no-images]
 
         Runs notebooks/*.ipynb in file-name order, each in a fresh C# kernel, and writes
         output/notebooks/*.ipynb (executed), output/tables/, output/figures/, output/site/ and
-        output/manifest.json. Stops at the first failing cell (exit 1) naming notebook, cell and error.
+        output/manifest.json.
 
-          --only NAME        run only notebooks whose name starts with NAME (repeatable), e.g. --only 01
-          --data PATH        run every notebook on this panel CSV (its dataPath parameter) instead of
-                             the synthetic panel; tables then carry the "Author's data" banner
-          --param name=value override a parameters-cell value in every notebook that declares it
-                             (repeatable), e.g. --param timing=alternative
+        All or nothing: before any notebook runs, every --param is checked against the notebooks'
+        parameters cells, every panel the notebooks will read goes through the checks of
+        'compendium validate', and the output folder is locked. The notebooks write into a staging
+        folder, which replaces the output folder's contents only when every notebook succeeded; on a
+        failure (exit 1, naming notebook, cell and error) the output folder is left as it was.
+        Outputs a run no longer makes are removed from the folder and the manifest.
+
+          --only NAME        run only notebooks whose name starts with NAME (repeatable), e.g. --only 01;
+                             the other notebooks' outputs are kept
+          --data PATH        run every notebook that reads a panel (its dataPath parameter) on this
+                             .csv/.xlsx instead of the synthetic panel; tables then carry the
+                             "Author's data" banner
+          --param name=value override a parameters-cell value in the selected notebooks that declare it
+                             (repeatable), e.g. --param timing=alternative; a name no selected notebook
+                             declares is a usage error
           --out DIR          write here instead of <root>/output
           --no-images        skip SVG/PNG figures (no Chromium needed)
         """;
@@ -43,19 +54,35 @@ public sealed class ReproduceCommand : ICliCommand, IHasFlags
         }).ToList();
         var root = RepoRoot.Find();
         var outDir = args.Option("out") is { } o ? Path.GetFullPath(o) : Path.Combine(root, "output");
+        var shownOut = args.Option("out") ?? Path.GetRelativePath(root, outDir);
         var images = !args.Flag("no-images");
         args.EnsureAllUsed();
-        if (parameters.Any(p => p.Key == "dataPath") && data is not null)
+        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
+        if (parameters.Any(p => p.Key == Reproducer.DataPathParameter) && data is not null)
             throw new UsageException("give the data either with --data or with --param dataPath=..., not both");
 
-        var result = Reproducer.RunAsync(new ReproduceOptions(root, outDir, only, data, parameters, images), stdout).GetAwaiter().GetResult();
+        ReproduceResult result;
+        try
+        {
+            result = Reproducer.RunAsync(new ReproduceOptions(root, outDir, only, data, parameters, images), stdout).GetAwaiter().GetResult();
+        }
+        catch (ReproduceUsageException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"{e.Message}\n{shownOut}/ was not changed.", e);
+        }
         if (result.Failure is { } f)
         {
             stderr.WriteLine($"error: notebook {f}");
+            stderr.WriteLine($"{shownOut}/ was not changed: a reproduction replaces its outputs only when every notebook succeeds.");
             return 1;
         }
+        var removed = result.Removed?.Count ?? 0;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reproduced {result.Notebooks.Count} notebook(s), {result.Notebooks.Sum(n => n.Artifacts.Count(a => a.Kind is "table" or "figure"))} tables/figures in {result.Elapsed.TotalSeconds:F1} s -> {Path.GetRelativePath(root, outDir)}/"));
+            $"reproduced {result.Notebooks.Count} notebook(s), {result.Notebooks.Sum(n => n.Artifacts.Count(a => a.Kind is "table" or "figure"))} tables/figures in {result.Elapsed.TotalSeconds:F1} s -> {shownOut}/{(removed > 0 ? $" ({removed} stale file(s) removed)" : "")}"));
         return 0;
     }
 }

@@ -1,4 +1,5 @@
 using Compendium.Data;
+using Compendium.Reproduction;
 
 namespace Compendium.Cli;
 
@@ -26,8 +27,8 @@ public sealed class ValidateCommand : ICliCommand
         var path = args.Required("data");
         var factsDir = args.Option("facts") ?? StudyFacts.DefaultDataDir();
         args.EnsureAllUsed();
-        var facts = StudyFacts.Load(factsDir);
-        var panel = PanelLoader.Load(path, facts.Cities.Select(c => c.Code).ToHashSet(), facts);
+        // The same check reproduce runs before any notebook (one code path: they cannot disagree).
+        var panel = PanelCheck.Run(path, factsDir);
         stdout.WriteLine($"{path}: passes the schema check");
         stdout.Write(panel.Summary.ToString());
         return 0;

@@ -22,11 +22,16 @@ public static class Csv
     /// <summary>Read and parse a file; <paramref name="path"/> is also the name used in error messages.</summary>
     public static CsvTable Read(string path)
     {
+        if (Directory.Exists(path)) throw new InputException($"{path}: is a folder, not a file; give the CSV file itself");
+        if (Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) || Path.GetExtension(path).Equals(".xls", StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"{path}: a spreadsheet, not CSV text; save it as CSV (comma-separated, UTF-8)");
         string text;
         try { text = File.ReadAllText(path, new UTF8Encoding(false, true)); }
         catch (FileNotFoundException) { throw new InputException($"{path}: file not found"); }
         catch (DirectoryNotFoundException) { throw new InputException($"{path}: file not found (no such directory)"); }
         catch (DecoderFallbackException) { throw new InputException($"{path}: not valid UTF-8 text"); }
+        catch (UnauthorizedAccessException) { throw new InputException($"{path}: cannot be read (permission denied)"); }
+        catch (IOException e) { throw new InputException($"{path}: cannot be read ({e.Message})"); }
         return Parse(text, path);
     }
 
@@ -103,6 +108,9 @@ public static class Csv
         if (records.Count == 0)
             throw new InputException($"{source}: empty file; expected a header line with column names");
         var (headerLine, header) = records[0];
+        foreach (var (sep, name) in new[] { (';', "semicolon"), ('\t', "tab") })
+            if (header.Length < header.Sum(h => h.Count(ch => ch == sep)) + 1)
+                throw new InputException($"{source}, line {headerLine}: the file looks {name}-separated; the compendium reads comma-separated CSV (RFC 4180, dots as decimal marks). Save it with commas as separators.");
         for (int j = 0; j < header.Length; j++)
         {
             if (header[j].Trim().Length == 0)

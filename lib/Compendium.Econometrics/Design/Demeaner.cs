@@ -101,8 +101,16 @@ public sealed class Demeaner
     public void Demean(IReadOnlyList<double[]> columns, IReadOnlyList<double[]> results)
     {
         if ((long)_n * columns.Count < 200_000) { for (int j = 0; j < columns.Count; j++) Demean(columns[j], results[j]); return; }
-        Parallel.For(0, columns.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            j => Demean(columns[j], results[j]));
+        try
+        {
+            Parallel.For(0, columns.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                j => Demean(columns[j], results[j]));
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<InputException>().FirstOrDefault() is { } input)
+        {
+            // A column that does not converge is an input error, not a crash of the parallel loop.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(input).Throw();
+        }
     }
 
     /// <summary>Write M_D x into <paramref name="result"/> (may be the same array as <paramref name="x"/>).</summary>

@@ -95,6 +95,7 @@ internal sealed class ModelFrame
             if (!data.HasColumn(c)) throw new InputException($"{data.Source}: no column '{c}' (asked for as a cluster variable). Columns: {string.Join(", ", data.ColumnNames)}.");
             MarkMissing(keep, Coded(c));
         }
+        CheckEventTimeGaps(formula, data, keep, fes);
         int missing = 0;
         foreach (var k in keep) if (!k) missing++;
         int singletons = dropSingletons ? Singletons.Drop(keep, fes) : 0;
@@ -110,6 +111,60 @@ internal sealed class ModelFrame
             FixedEffects = fes.Select(f => f.Subset(rows)).ToArray(),
             Weights = w is null ? null : Gather(w, rows),
             MissingDropped = missing, SingletonsDropped = singletons, FullFactors = full,
+        };
+    }
+
+    /// <summary>
+    /// A missing value of an <c>i()</c> variable gives zeros in every dummy: the row counts as a control,
+    /// which is right for a never-treated unit and silently wrong for a gap in a treated unit's event
+    /// time. With fixed effects the units are known: the missing values must make up whole levels of
+    /// some fixed effect (the unit). If in every fixed effect some level mixes rows with and without an
+    /// event time, the first such row of the fixed effect with the fewest mixed levels (the unit) is an
+    /// <see cref="InputException"/> naming the unit and the other fixed effects' values (the year).
+    /// Without fixed effects the units are unknown and missing values stay controls (as documented).
+    /// </summary>
+    private static void CheckEventTimeGaps(Formula formula, ColumnTable data, bool[] keep, Factor[] fes)
+    {
+        if (fes.Length == 0) return;
+        foreach (var ft in formula.Regressors.SelectMany(Factors).DistinctBy(ft => ft.Variable.Name))
+        {
+            var x = data.Numeric(ft.Variable.Name);
+            (Factor Fe, int Mixed, int FirstRow)? best = null;
+            foreach (var fe in fes)
+            {
+                var hasValue = new bool[fe.Levels];
+                var hasMissing = new bool[fe.Levels];
+                var codes = fe.Codes;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (!keep[i] || codes[i] < 0) continue;
+                    if (double.IsNaN(x[i])) hasMissing[codes[i]] = true; else hasValue[codes[i]] = true;
+                }
+                int mixed = 0;
+                for (int g = 0; g < fe.Levels; g++) if (hasValue[g] && hasMissing[g]) mixed++;
+                if (mixed == 0) { best = null; break; } // missing values are whole units of this fixed effect
+                if (best is null || mixed < best.Value.Mixed)
+                {
+                    int first = Enumerable.Range(0, x.Length).First(i => keep[i] && codes[i] >= 0 && double.IsNaN(x[i]) && hasValue[codes[i]]);
+                    best = (fe, mixed, first);
+                }
+            }
+            if (best is not { } b) continue;
+            string Value(string name, int row) => data.IsNumeric(name) ? Fmt(data.Numeric(name)[row]) : data.Text(name)[row] ?? "";
+            string Level(FixedEffectTerm term, int row) => $"{term.Name} {string.Join("^", term.Parts.Select(p => Value(p.Name, row)))}";
+            var unit = formula.FixedEffects.First(fe => fe.Name == b.Fe.Name);
+            var others = formula.FixedEffects.Where(fe => fe.Name != b.Fe.Name).Select(fe => Level(fe, b.FirstRow)).ToList();
+            throw Formula.ErrorAt(formula.Text, ft.Position, ft.Length,
+                $"'{ft.Variable.Name}' is missing in row {b.FirstRow + 1} of {data.Source} ({Level(unit, b.FirstRow)}{(others.Count > 0 ? ", " + string.Join(", ", others) : "")}), " +
+                $"but {Level(unit, b.FirstRow)} has event times in other rows ({b.Mixed} such level(s) of {unit.Name}). " +
+                "A missing event time marks a never-treated unit (every dummy zero); in a treated unit it would silently make the row a control. Fill the gap or drop those rows.");
+        }
+
+        static IEnumerable<FactorTerm> Factors(ModelTerm term) => term switch
+        {
+            FactorTerm f => [f],
+            InteractionTerm it => it.Parts.SelectMany(Factors),
+            _ => [],
         };
     }
 

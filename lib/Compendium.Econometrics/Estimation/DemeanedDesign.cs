@@ -21,7 +21,7 @@ public sealed class DemeanedDesign
     private readonly double[][] _x;          // demeaned, × √w
     private readonly double[]? _sqrtW;
     private readonly double[] _rawNorms;     // ‖x‖ (× √w) before demeaning: the scale for collinearity
-    private readonly double _tss, _tssWithin;
+    private readonly double _tss, _tssWithin, _ySumSquares;
     private readonly Dictionary<string, Factor> _clusterCache;
 
     internal DemeanedDesign(ModelFrame frame)
@@ -30,6 +30,7 @@ public sealed class DemeanedDesign
         _demeaner = new Demeaner(frame.FixedEffects, frame.Weights, frame.Y.Length);
         _sqrtW = frame.Weights?.Select(Math.Sqrt).ToArray();
         _tss = CenteredSumOfSquares(frame.Y, frame.Weights);
+        _ySumSquares = Math.Pow(RawNorm(frame.Y, _sqrtW), 2);
         _rawNorms = new double[frame.X.Length];
         if (frame.Y.Length < 100_000) for (int j = 0; j < frame.X.Length; j++) _rawNorms[j] = RawNorm(frame.X[j], _sqrtW);
         else Parallel.For(0, frame.X.Length, j => _rawNorms[j] = RawNorm(frame.X[j], _sqrtW));
@@ -55,7 +56,7 @@ public sealed class DemeanedDesign
             MissingDropped = from._frame.MissingDropped, SingletonsDropped = from._frame.SingletonsDropped,
         };
         _demeaner = from._demeaner; _y = from._y; _x = x; _sqrtW = from._sqrtW;
-        _tss = from._tss; _tssWithin = from._tssWithin; _clusterCache = from._clusterCache;
+        _tss = from._tss; _tssWithin = from._tssWithin; _ySumSquares = from._ySumSquares; _clusterCache = from._clusterCache;
     }
 
     /// <summary>Observations in the estimation sample (after listwise deletion, zero weights and singletons).</summary>
@@ -127,7 +128,7 @@ public sealed class DemeanedDesign
             sol.Dropped.Select(j => _frame.Names[j]).ToImmutableArray(),
             _frame.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray());
         return FeolsResult.Create(_frame.Formula.Text, names, sol.Beta, v, vcov.Name, sample,
-            rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"));
+            rss, _tss, _tssWithin, kfull, _demeaner.Method, hasIntercept: _frame.Names.Contains("(Intercept)"), _ySumSquares);
     }
 
     /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>

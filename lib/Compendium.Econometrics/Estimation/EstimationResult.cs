@@ -82,6 +82,15 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
     /// <summary>Denominator degrees of freedom of <see cref="Wald(double[,], double[], string)"/>'s F (the variance's t degrees of freedom unless the estimator says otherwise); +∞ gives the χ²(q)/q form.</summary>
     protected virtual double WaldDenominatorDf => Variance.DegreesOfFreedom;
 
+    /// <summary>
+    /// Why no inference of this fit can be computed (every standard error, test and interval), or null:
+    /// e.g. an outcome that does not vary, an exact fit, no residual degrees of freedom. Estimators override it.
+    /// </summary>
+    public virtual string? InferenceNotComputable => null;
+
+    /// <summary>Why coefficient <paramref name="c"/>'s inference cannot be computed (<see cref="InferenceNotComputable"/>, else <see cref="Coefficient.NotComputable"/>), or null.</summary>
+    public string? NotComputable(Coefficient c) => InferenceNotComputable ?? c.NotComputable;
+
     /// <summary>Joint Wald test that the named coefficients are all zero, with this result's variance.</summary>
     public TestStatistic Wald(params string[] names)
     {
@@ -94,7 +103,7 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
 
     /// <summary>Wald test of R β = r (R is q×k over <see cref="Coefficients"/> in order): F = (Rβ̂ − r)'(R V̂ R')⁻¹(Rβ̂ − r)/q on F(q, <see cref="WaldDenominatorDf"/>).</summary>
     public TestStatistic Wald(double[,] r, double[]? rhs, string nullText) =>
-        WaldTest.F(Coefficients.Select(c => c.Estimate).ToArray(), Variance.Matrix, r, rhs, WaldDenominatorDf, nullText);
+        WaldTest.F(Coefficients.Select(c => c.Estimate).ToArray(), Variance.Matrix, r, rhs, WaldDenominatorDf, nullText) with { Reason = InferenceNotComputable };
 
     /// <summary>Goodness of fit shown under the coefficients (R², log-likelihood, …); NaN values are skipped by tables.</summary>
     public virtual IEnumerable<FitStatistic> FitStatistics() => [];
@@ -108,12 +117,14 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
     /// <summary>A coefficient table (estimate, SE, t, p, 95% interval), observations, fit statistics and tests below, <see cref="Notes"/> under it.</summary>
     public virtual Table ToTable(string? id = null, string? title = null)
     {
-        var rows = Coefficients.Select(CoefficientRow).Concat(DetailRows()).ToList();
+        var rows = Coefficients.Select(c => CoefficientRow(c, NotComputable(c))).Concat(DetailRows()).ToList();
         rows.Add(new TableRow(["Observations", Nobs.ToString(CultureInfo.InvariantCulture), "", "", "", "", ""], true));
         foreach (var f in FitStatistics().Where(f => !double.IsNaN(f.Value)))
             rows.Add(new TableRow(f.Label, Num(f.Value, f.Digits), "", "", "", "", ""));
         foreach (var t in Tests())
-            rows.Add(new TableRow(t.Name, Num(t.Statistic, 3), "", "", double.IsNaN(t.PValue) ? "" : Num(t.PValue, 4), "", ""));
+            rows.Add(t.NotComputable is { } why
+                ? new TableRow(t.Name, "not computable: " + why, "", "", "", "", "")
+                : new TableRow(t.Name, Num(t.Statistic, 3), "", "", double.IsNaN(t.PValue) ? "" : Num(t.PValue, 4), "", ""));
         return new Table(id ?? Estimator, title ?? Formula, ["", "Estimate", "Std. error", StatisticLabel, "p", "95% CI low", "95% CI high"], rows, Notes());
     }
 
@@ -129,9 +140,16 @@ public abstract record EstimationResult(string Formula, ImmutableArray<Coefficie
     /// <summary>Members of the JSON <c>diagnostics</c> object particular to this estimator (written after the sample and variance fields).</summary>
     protected internal virtual void WriteJsonDiagnostics(Utf8JsonWriter w) { }
 
+    /// <summary>Top-level JSON members particular to this estimator (written after <c>diagnostics</c>), e.g. the event-time path of a staggered-adoption estimator.</summary>
+    protected internal virtual void WriteJsonMembers(Utf8JsonWriter w) { }
+
     /// <summary>One row of a coefficient table: name, estimate, SE, t, p, interval.</summary>
-    protected static TableRow CoefficientRow(Coefficient c) =>
-        new(c.Name, Num(c.Estimate), Num(c.StdError), Num(c.T, 3), Num(c.P, 4), Num(c.CiLow), Num(c.CiHigh));
+    protected static TableRow CoefficientRow(Coefficient c) => CoefficientRow(c, c.NotComputable);
+
+    /// <summary>One row of a coefficient table; when <paramref name="notComputable"/> is set, the estimate and "not computable: REASON" instead of SE, t, p and interval.</summary>
+    protected static TableRow CoefficientRow(Coefficient c, string? notComputable) => notComputable is null
+        ? new(c.Name, Num(c.Estimate), Num(c.StdError), Num(c.T, 3), Num(c.P, 4), Num(c.CiLow), Num(c.CiHigh))
+        : new(c.Name, Num(c.Estimate), "not computable: " + notComputable, "", "", "", "");
 
     /// <summary>Fixed decimals, invariant culture; NaN as an empty cell.</summary>
     protected internal static string Num(double v, int digits = 4) =>

@@ -105,10 +105,18 @@ public static class EventStudy
 /// <param name="PreTrend">Joint Wald test that every lead is zero (null without leads).</param>
 /// <param name="Reference">The omitted event time.</param>
 public sealed record EventStudyResult(FeolsResult Regression, ImmutableArray<EventTimeEstimate> Path, TestStatistic? PreTrend, int Reference)
-    : EstimationResult(Regression.Formula, Regression.Coefficients, Regression.Variance, Regression.VcovName, Regression.Sample)
+    : EstimationResult(Regression.Formula, Regression.Coefficients, Regression.Variance, Regression.VcovName, Regression.Sample), IEventTimePath
 {
     /// <inheritdoc/>
     public override string Estimator => "event-study";
+
+    /// <summary>The regression's covariance of the event-time coefficients, in path order (the reference period excluded).</summary>
+    public double[,] PathCovariance()
+    {
+        var prefix = Regression.Coefficients.First(c => Path.Any(p => !p.IsReference && c.Name.EndsWith("::" + p.Label, StringComparison.Ordinal))).Name;
+        prefix = prefix[..(prefix.IndexOf("::", StringComparison.Ordinal) + 2)];
+        return EventTimePaths.FromVariance(this, [.. Path.Where(p => !p.IsReference).Select(p => prefix + p.Label)]);
+    }
 
     /// <summary>As the regression's (F on F(q, n − K)).</summary>
     protected override double WaldDenominatorDf => Regression.ResidualDf;
@@ -121,6 +129,9 @@ public sealed record EventStudyResult(FeolsResult Regression, ImmutableArray<Eve
 
     /// <summary>The regression's notes.</summary>
     public override ImmutableArray<string> Notes() => Regression.Notes();
+
+    /// <summary>As the regression's.</summary>
+    public override string? InferenceNotComputable => Regression.InferenceNotComputable;
 
     internal static EventStudyResult From(FeolsResult r, string rel, EventStudyOptions o)
     {
@@ -140,16 +151,26 @@ public sealed record EventStudyResult(FeolsResult Regression, ImmutableArray<Eve
         return new EventStudyResult(r, path.ToImmutableArray(), pre, o.Reference);
     }
 
+    /// <summary>Why the inference of event time <paramref name="p"/> cannot be computed, or null (always null for the reference period, which is 0 by construction).</summary>
+    public string? NotComputable(EventTimeEstimate p) =>
+        p.IsReference ? null
+        : InferenceNotComputable
+          ?? (double.IsNaN(p.StdError) || double.IsInfinity(p.StdError) ? "no standard error (a singular variance, or no residual degrees of freedom)"
+              : p.StdError == 0 ? "the standard error is zero (no residual variation)" : null);
+
     /// <summary>Event time, estimate, SE and 95% interval, one row per period (reference period marked), with the pre-trend test in the notes.</summary>
     public override Table ToTable(string? id = null, string? title = null)
     {
         id ??= "event_study";
         title ??= "Event study";
-        var rows = Path.Select(p => new TableRow(p.Label + (p.IsReference ? " (reference)" : ""),
-            Num(p.Estimate), Num(p.StdError), Num(p.CiLow), Num(p.CiHigh)));
+        var rows = Path.Select(p => NotComputable(p) is { } why
+            ? new TableRow(p.Label, Num(p.Estimate), "not computable: " + why, "", "")
+            : new TableRow(p.Label + (p.IsReference ? " (reference)" : ""), Num(p.Estimate), Num(p.StdError), Num(p.CiLow), Num(p.CiHigh)));
         var notes = Regression.Notes().ToList();
         if (PreTrend is { } t)
-            notes.Insert(0, string.Create(CultureInfo.InvariantCulture, $"Pre-trend test (leads jointly zero): F({t.Df1}, {t.Df2}) = {t.Statistic:F3}, p = {t.PValue:F4}."));
+            notes.Insert(0, t.NotComputable is { } why
+                ? $"Pre-trend test (leads jointly zero): not computable: {why}."
+                : string.Create(CultureInfo.InvariantCulture, $"Pre-trend test (leads jointly zero): F({t.Df1}, {t.Df2}) = {t.Statistic:F3}, p = {t.PValue:F4}."));
         notes.Insert(0, $"Reference period: {Reference}; never-treated units have every event-time dummy equal to zero.");
         return new Table(id, title, ["Event time", "Estimate", "Std. error", "95% CI low", "95% CI high"], rows, notes);
     }

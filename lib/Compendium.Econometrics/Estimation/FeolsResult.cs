@@ -40,7 +40,7 @@ public sealed record FeolsResult(
     public override string Estimator => "feols";
 
     internal static FeolsResult Create(string formula, string[] names, double[] beta, VcovEstimate v, string vcovName, SampleInfo sample,
-        double rss, double tss, double tssWithin, int kFull, string method, bool hasIntercept)
+        double rss, double tss, double tssWithin, int kFull, string method, bool hasIntercept, double ySumSquares = double.NaN)
     {
         int k = names.Length, n = sample.Nobs;
         var coefs = Coefficient.FromEstimates(names, beta, v);
@@ -49,8 +49,18 @@ public sealed record FeolsResult(
         int slopes = hasIntercept ? k - 1 : k;
         double f = slopes > 0 ? ((tssWithin - rss) / slopes) / (rss / df) : double.NaN;
         var ftest = new TestStatistic("F (iid)", f, slopes > 0 ? Distributions.UpperF(f, slopes, df) : double.NaN, slopes, df, "all slope coefficients are zero");
-        return new FeolsResult(formula, coefs, v, vcovName, sample, rss, r2,
-            sample.FixedEffects.Length > 0 ? 1 - rss / tssWithin : double.NaN, 1 - (1 - r2) * (n - 1) / df, df, ftest, method);
+        // Rounding leaves sums of squares of order n·(ε·|y|)² where the true value is 0, so they are compared with Σy².
+        double noise = 1e-20 * (double.IsNaN(ySumSquares) ? tss : ySumSquares);
+        string? why = df <= 0 ? $"no residual degrees of freedom (n − K = {df})"
+            : tss <= noise ? "the outcome does not vary"
+            : sample.FixedEffects.Length > 0 && tssWithin <= noise ? "the outcome does not vary within the fixed effects"
+            : rss <= noise || rss <= 1e-12 * tss ? "the model fits the outcome exactly (no residual variation)"
+            : null;
+        // R² is undefined (not −∞) when the outcome does not vary.
+        if (tss <= noise) r2 = double.NaN;
+        double r2Within = sample.FixedEffects.Length > 0 && tssWithin > noise ? 1 - rss / tssWithin : double.NaN;
+        return new FeolsResult(formula, coefs, v, vcovName, sample, rss, r2, r2Within, 1 - (1 - r2) * (n - 1) / df, df,
+            why is null ? ftest : ftest with { Reason = why }, method) { InferenceNotComputableReason = why };
     }
 
     /// <summary>
@@ -59,6 +69,16 @@ public sealed record FeolsResult(
     /// F(q, G − 1), which is more conservative when G is small). The degrees of freedom are printed with the statistic.
     /// </summary>
     protected override double WaldDenominatorDf => ResidualDf;
+
+    /// <summary>
+    /// No inference when there is nothing left to estimate a variance from: no residual degrees of freedom
+    /// (n ≤ K), an outcome that does not vary (TSS ≤ 10⁻²⁰ Σy², i.e. rounding), nor within the fixed effects,
+    /// or an exact fit (RSS ≤ 10⁻¹² TSS).
+    /// </summary>
+    public override string? InferenceNotComputable => InferenceNotComputableReason;
+
+    /// <summary>The reason behind <see cref="InferenceNotComputable"/>, decided when the model is fitted (null: inference is computable).</summary>
+    public string? InferenceNotComputableReason { get; init; }
 
     /// <summary>R² and, with fixed effects, the within R².</summary>
     public override IEnumerable<FitStatistic> FitStatistics() =>

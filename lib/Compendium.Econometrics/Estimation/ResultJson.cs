@@ -30,13 +30,15 @@ public static class ResultJson
     /// The members every result writes: <c>formula</c>, <c>estimator</c>, <c>coefficients</c>, <c>nobs</c>,
     /// one member per fit statistic (<see cref="EstimationResult.FitStatistics"/>, by key), <c>vcov</c>, and
     /// <c>diagnostics</c>: the sample and variance fields (<see cref="SampleAndVariance"/>), <c>tests</c>
-    /// (<see cref="EstimationResult.Tests"/>) and the estimator's own members.
+    /// (<see cref="EstimationResult.Tests"/>) and the estimator's own members; then the estimator's own
+    /// top-level members (<see cref="EstimationResult.WriteJsonMembers"/>).
     /// </summary>
     public static void Write(Utf8JsonWriter w, EstimationResult r)
     {
         w.WriteString("formula", r.Formula);
         w.WriteString("estimator", r.Estimator);
-        Coefficients(w, "coefficients", r.Coefficients);
+        Coefficients(w, "coefficients", r.Coefficients, r.InferenceNotComputable);
+        if (r.InferenceNotComputable is { } why) w.WriteString("not_computable", why);
         w.WriteNumber("nobs", r.Nobs);
         foreach (var f in r.FitStatistics()) Num(w, f.Key, f.Value);
         w.WriteString("vcov", r.VcovName);
@@ -47,10 +49,11 @@ public static class ResultJson
         w.WriteEndArray();
         r.WriteJsonDiagnostics(w);
         w.WriteEndObject();
+        r.WriteJsonMembers(w);
     }
 
-    /// <summary>An array of coefficients {name, estimate, std_error, t, p, ci_low, ci_high}.</summary>
-    public static void Coefficients(Utf8JsonWriter w, string name, IEnumerable<Coefficient> coefficients)
+    /// <summary>An array of coefficients {name, estimate, std_error, t, p, ci_low, ci_high}, with <c>not_computable</c> (the reason) when their inference cannot be computed.</summary>
+    public static void Coefficients(Utf8JsonWriter w, string name, IEnumerable<Coefficient> coefficients, string? modelNotComputable = null)
     {
         w.WriteStartArray(name);
         foreach (var c in coefficients)
@@ -59,6 +62,7 @@ public static class ResultJson
             w.WriteString("name", c.Name);
             Num(w, "estimate", c.Estimate); Num(w, "std_error", c.StdError); Num(w, "t", c.T);
             Num(w, "p", c.P); Num(w, "ci_low", c.CiLow); Num(w, "ci_high", c.CiHigh);
+            if ((modelNotComputable ?? c.NotComputable) is { } why) w.WriteString("not_computable", why);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -91,6 +95,7 @@ public static class ResultJson
         w.WriteString("name", t.Name);
         Num(w, "statistic", t.Statistic); Num(w, "df1", t.Df1); Num(w, "df2", t.Df2); Num(w, "p", t.PValue);
         w.WriteString("null", t.Null);
+        if (t.NotComputable is { } why) w.WriteString("not_computable", why);
         w.WriteEndObject();
     }
 

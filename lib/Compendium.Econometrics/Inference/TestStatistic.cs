@@ -12,9 +12,33 @@ namespace Compendium.Econometrics.Inference;
 /// <param name="Null">The null hypothesis in words, e.g. "rel_year::-3 = rel_year::-2 = 0".</param>
 public sealed record TestStatistic(string Name, double Statistic, double PValue, double Df1, double Df2, string Null)
 {
-    /// <summary>One line: name, statistic, degrees of freedom, p-value and the null hypothesis.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}: {Statistic:0.####} (df {Df1}{(double.IsNaN(Df2) ? "" : ", " + Df2)}), p = {PValue:0.####}; H0: {Null}");
+    /// <summary>Why the test cannot be computed, when the estimator knows (e.g. the outcome does not vary); see <see cref="NotComputable"/>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>
+    /// Why the test cannot be computed, or null when it can: <see cref="Reason"/>, else an undefined
+    /// statistic or p-value (a singular variance of the tested coefficients). A test that cannot be
+    /// computed is shown as "not computable: REASON" and supports no conclusion either way.
+    /// </summary>
+    public string? NotComputable => Reason
+        ?? (double.IsNaN(Statistic) || double.IsInfinity(Statistic) || double.IsNaN(PValue)
+            ? "the statistic is undefined (a singular variance of the tested coefficients)" : null);
+
+    /// <summary>
+    /// The verbal conclusion at significance level <paramref name="level"/>, computed from the p-value:
+    /// <paramref name="rejected"/> when p &lt; level, <paramref name="notRejected"/> otherwise, and when the
+    /// test cannot be computed a sentence saying so, which draws no conclusion either way.
+    /// </summary>
+    public string Conclusion(double level, string rejected, string notRejected) =>
+        NotComputable is { } why
+            ? $"The test cannot be computed ({why}), so these data support no conclusion about the hypothesis that {Null}."
+            : PValue < level ? rejected : notRejected;
+
+    /// <summary>One line: name, statistic, degrees of freedom, p-value and the null hypothesis (or "not computable: REASON").</summary>
+    public override string ToString() => NotComputable is { } why
+        ? $"{Name}: not computable: {why}; H0: {Null}"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: {Statistic:0.####} (df {Df1}{(double.IsNaN(Df2) ? "" : ", " + Df2)}), p = {PValue:0.####}; H0: {Null}");
 }
 
 /// <summary>

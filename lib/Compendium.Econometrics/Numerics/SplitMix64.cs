@@ -62,4 +62,26 @@ public sealed class SplitMix64
             (items[i], items[j]) = (items[j], items[i]);
         }
     }
+
+    /// <summary>Fill <paramref name="signs"/> with Rademacher weights (±1 with probability ½): one bit per weight, the lowest bit of each 64-bit output first.</summary>
+    public void FillRademacher(Span<double> signs)
+    {
+        int i = 0;
+        while (i < signs.Length)
+        {
+            ulong bits = Next();
+            for (int b = 0; b < 64 && i < signs.Length; b++, i++) signs[i] = ((bits >> b) & 1) == 0 ? 1.0 : -1.0;
+        }
+    }
+
+    /// <summary>
+    /// Fill <paramref name="weights"/> with Webb's six-point weights ±√(3/2), ±1, ±√(1/2), each with
+    /// probability 1/6: index ⌊6u⌋ of (−√1.5, −1, −√0.5, √0.5, 1, √1.5) with u = <see cref="NextDouble"/>.
+    /// </summary>
+    public void FillWebb(Span<double> weights)
+    {
+        for (int i = 0; i < weights.Length; i++) weights[i] = WebbPoints[(int)(NextDouble() * 6)];
+    }
+
+    private static readonly double[] WebbPoints = [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];
 }

@@ -42,15 +42,24 @@ public static class RegressionTable
         header.AddRange(options.ColumnTitles is { } titles ? titles : models.Select((_, i) => $"({i + 1})"));
         if (header.Count != models.Count + 1) throw new ArgumentException("one column title per model");
         var rows = new List<TableRow>();
+        var notComputable = new SortedDictionary<int, SortedSet<string>>();
         foreach (var name in names)
         {
             var est = new List<string> { Label(name) };
             var se = new List<string> { "" };
-            foreach (var m in models)
+            for (int i = 0; i < models.Count; i++)
             {
+                var m = models[i];
                 var c = m.Coefficients.FirstOrDefault(c => c.Name == name);
-                est.Add(c is null ? "" : Num(c.Estimate) + Stars(c.P));
-                se.Add(c is null ? "" : "(" + Num(c.StdError) + ")");
+                var why = c is null ? null : m.NotComputable(c);
+                if (why is not null)
+                {
+                    if (!notComputable.TryGetValue(i + 1, out var reasons)) notComputable[i + 1] = reasons = new(StringComparer.Ordinal);
+                    reasons.Add(why);
+                }
+                // No stars and no standard error where inference cannot be computed: a number there would be false.
+                est.Add(c is null ? "" : why is null ? Num(c.Estimate) + Stars(c.P) : Num(c.Estimate));
+                se.Add(c is null ? "" : why is null ? "(" + Num(c.StdError) + ")" : "(not computable)");
             }
             rows.Add(new TableRow(est.ToArray()));
             rows.Add(new TableRow(se.ToArray()));
@@ -72,6 +81,8 @@ public static class RegressionTable
         notes.AddRange(models.Select((m, i) => (m.Variance.Description, i))
             .GroupBy(x => x.Description)
             .Select(g => (models.Count > 1 ? $"Columns {string.Join(", ", g.Select(x => x.i + 1))}: " : "") + g.Key));
+        foreach (var (column, reasons) in notComputable)
+            notes.Add((models.Count > 1 ? $"Column {column}: " : "") + $"standard errors, p-values and stars not computable: {string.Join("; ", reasons)}.");
         var dropped = models.SelectMany(m => m.CollinearDropped).Distinct().ToList();
         if (dropped.Count > 0) notes.Add("Dropped as collinear: " + string.Join(", ", dropped) + ".");
         return new Table(id, title, header, rows, notes);

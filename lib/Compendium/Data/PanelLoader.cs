@@ -192,6 +192,7 @@ public static class PanelLoader
         }
 
         if (knownCityCodes is not null) AddUnknownCodes(problems, codes, knownCityCodes, rows, line);
+        if (!problems.Any) CheckIndex(table, derived, problems, rows, line);
 
         var validYears = years.Where(double.IsFinite).ToArray();
         int y0 = validYears.Length > 0 ? (int)validYears.Min() : 0, y1 = validYears.Length > 0 ? (int)validYears.Max() : 0;
@@ -210,6 +211,48 @@ public static class PanelLoader
         var summary = new PanelSummary(rows.Count, cityYears.Count, y0, y1, treatedCities, treat.Count(t => t == 1),
             missing.ToImmutableSortedDictionary(StringComparer.Ordinal), derived);
         return new Panel(table, summary);
+    }
+
+    /// <summary>
+    /// Largest absolute difference allowed between an index column in the file (<c>resilience</c> and its
+    /// sub-indices, all in [0, 1]) and the same index recomputed from the file's 14 indicators by the
+    /// study's method (<see cref="Index.EntropyIndex"/>, pooled weights, shift 10⁻⁴): 10⁻³. It admits rounding to a few
+    /// digits and small changes of the shift (shift 0 moves the synthetic panel's index by 1.3·10⁻⁴); it
+    /// rejects an index built otherwise (per-year weights move it by up to 0.13) or not from these indicators.
+    /// </summary>
+    public const double IndexTolerance = 1e-3;
+
+    /// <summary>An index column that disagrees with its own indicators by more than <see cref="IndexTolerance"/> is a problem.</summary>
+    private static void CheckIndex(ColumnTable table, ImmutableArray<string> derived, Problems problems, IReadOnlyList<RawRow> rows, string line)
+    {
+        var columns = new[] { Index.ResilienceIndicators.IndexColumn }
+            .Concat(Enum.GetValues<Index.Dimension>().Select(Index.ResilienceIndicators.SubIndexColumn))
+            .Where(c => table.HasColumn(c) && table.IsNumeric(c) && !derived.Contains(c)).ToList();
+        if (columns.Count == 0) return;
+        Index.EntropyResult fitted;
+        try { fitted = Index.EntropyIndex.Fit(table); }
+        catch (InputException e)
+        {
+            problems.Add("index not checked", $"the index columns ({string.Join(", ", columns)}) cannot be recomputed from the indicators: {e.Message}");
+            return;
+        }
+        var recomputed = fitted.AddTo(ColumnTable.Empty(table.RowCount, table.Source));
+        foreach (var col in columns)
+        {
+            var stored = table.Numeric(col);
+            var mine = recomputed.Numeric(col);
+            int worst = -1;
+            double max = 0;
+            for (int i = 0; i < stored.Length; i++)
+            {
+                double d = Math.Abs(stored[i] - mine[i]);
+                if (double.IsNaN(d) || d > max) { max = double.IsNaN(d) ? double.PositiveInfinity : d; worst = i; }
+                if (double.IsNaN(d)) break;
+            }
+            if (max > IndexTolerance)
+                problems.Add("index disagrees with its indicators", string.Create(CultureInfo.InvariantCulture,
+                    $"column '{col}' differs from the entropy index recomputed from the 14 indicators (pooled weights, shift 0.0001) by up to {max:G3} ({line} {rows[worst].Line}: {stored[worst]:G6} in the file, {mine[worst]:G6} recomputed); the tolerance is {IndexTolerance:G}. Fix the column, or delete the index columns so the loader computes them."));
+        }
     }
 
     private static void AddUnknownCodes(Problems problems, double[] codes, IReadOnlySet<int> known, IReadOnlyList<RawRow> rows, string line)

@@ -21,10 +21,13 @@ public static class CoefficientPlot
     {
         if (path.Count == 0) throw new ArgumentException("the event-time path is empty", nameof(path));
         var x = path.Select(p => (double)p.EventTime).ToArray();
+        // An interval that cannot be computed (no residual variation, a singular variance) gets no bar, and the legend says so.
+        static double Bar(double v) => double.IsFinite(v) ? v : 0.0;
+        bool intervals = path.All(p => p.IsReference || (double.IsFinite(p.StdError) && p.StdError > 0));
         const string blue = "rgb(31,119,180)", red = "rgb(214,39,40)", grey = "rgb(150,150,150)";
         var fig = Figure.Empty.AddTrace(new
         {
-            type = "scatter", mode = "markers", name = "Estimate (95% CI)",
+            type = "scatter", mode = "markers", name = intervals ? "Estimate (95% CI)" : "Estimate (95% CI not computable)",
             x, y = path.Select(p => p.Estimate).ToArray(),
             text = path.Select(p => p.IsReference ? p.Label + " (reference)" : p.Label).ToArray(),
             marker = new { color = blue, size = 8 },
@@ -32,8 +35,8 @@ public static class CoefficientPlot
             error_y = new
             {
                 type = "data", symmetric = false, color = blue, thickness = 1.5, width = 4,
-                array = path.Select(p => p.IsReference ? 0.0 : p.CiHigh - p.Estimate).ToArray(),
-                arrayminus = path.Select(p => p.IsReference ? 0.0 : p.Estimate - p.CiLow).ToArray(),
+                array = path.Select(p => p.IsReference ? 0.0 : Bar(p.CiHigh - p.Estimate)).ToArray(),
+                arrayminus = path.Select(p => p.IsReference ? 0.0 : Bar(p.Estimate - p.CiLow)).ToArray(),
             },
         });
         if (truth is { Count: > 0 })

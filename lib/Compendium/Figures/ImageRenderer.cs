@@ -10,6 +10,13 @@ namespace Compendium.Figures;
 /// of a second. Where no Chromium is found, <see cref="IsAvailable"/> is false and callers skip images.
 /// </summary>
 /// <remarks>
+/// <para>No browser outlives the process that started it, however that process ends. Chromium is
+/// driven over a pipe (<c>--remote-debugging-pipe</c>, file descriptors 3 and 4) instead of a
+/// WebSocket: the pipe is its lifeline, and when the parent dies (also by SIGKILL, when no handler
+/// runs) the kernel closes the parent's ends, Chromium reads end-of-file and exits with all its child
+/// processes. <see cref="Shutdown"/> (also run at normal exit and on SIGTERM) kills it at once. The
+/// profile folder <c>$TMPDIR/compendium-chromium-PID</c> is removed on shutdown, and folders left
+/// by processes that no longer exist are removed at the next start.</para>
 /// The browser is looked up in <c>$COMPENDIUM_CHROMIUM</c>, then /usr/bin/chromium,
 /// /usr/bin/chromium-browser, /usr/bin/google-chrome. <c>COMPENDIUM_CHROMIUM=none</c> turns images off.
 /// SVG bytes are made stable: traces without a uid get one from their position (plotly would draw
@@ -23,8 +30,8 @@ public static partial class ImageRenderer
     private static int _generation;
     private static IPage? _page;
 
-    // Chromium does not die with its parent: kill it (synchronously; async work is unreliable
-    // while the process exits) or every run would leave a browser behind.
+    // Kill the browser at exit at once (synchronously; async work is unreliable while the process
+    // exits); the pipe would end it too, a moment later.
     static ImageRenderer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
 
     /// <summary>Whether a browser is running (started by an image, stopped by <see cref="Shutdown"/> or at exit).</summary>
@@ -49,7 +56,11 @@ public static partial class ImageRenderer
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { /* already gone */ }
         try { browser.Dispose(); }
         catch (Exception) { /* the process is gone; nothing left to release */ }
+        ProcessFolders.TryDelete(ProcessFolders.Own(Path.GetTempPath(), ProfilePrefix));
     }
+
+    /// <summary>Chromium profile folders: <c>$TMPDIR/compendium-chromium-PID</c>.</summary>
+    private const string ProfilePrefix = "compendium-chromium-";
 
     /// <summary>The Chromium executable in use, or null when none is installed.</summary>
     public static string? BrowserPath { get; } = FindBrowser();
@@ -109,10 +120,14 @@ public static partial class ImageRenderer
     private static async Task<IPage> PageAsync()
     {
         if (_page is { IsClosed: false }) return _page;
+        if (_browser is null) ProcessFolders.DeleteOrphans(Path.GetTempPath(), ProfilePrefix);
         _browser ??= await Puppeteer.LaunchAsync(new LaunchOptions
         {
             ExecutablePath = BrowserPath,
             Headless = true,
+            // DevTools over a pipe: Chromium exits when the pipe closes, i.e. when this process dies.
+            Pipe = true,
+            UserDataDir = ProcessFolders.Own(Path.GetTempPath(), ProfilePrefix),
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--font-render-hinting=none"],
         }).ConfigureAwait(false);
         _page = await _browser.NewPageAsync().ConfigureAwait(false);

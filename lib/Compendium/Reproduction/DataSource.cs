@@ -29,15 +29,18 @@ public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256
     public const string SidecarName = SimulatedPanel.TruthFile;
 
     /// <summary>Decide the provenance of the panel at <paramref name="path"/> (relative to the current directory).</summary>
-    public static DataSource Of(string path)
+    /// <param name="path">The panel file.</param>
+    /// <param name="shownAs">What to call the file in outputs when it lies outside the repository (e.g. the
+    /// path the user typed on the command line); null uses <see cref="OutputName"/>'s rule.</param>
+    public static DataSource Of(string path, string? shownAs = null)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
-            throw new InputException($"data file '{path}' not found (looked at {full}). Give the panel CSV with --data PATH or the notebook's dataPath parameter.");
+            throw new InputException($"data file '{path}' not found. Give the panel CSV with --data PATH or the notebook's dataPath parameter.");
         var kind = File.Exists(Path.Combine(Path.GetDirectoryName(full)!, SidecarName)) ? DataKind.Synthetic : DataKind.Author;
         string hash;
         using (var s = File.OpenRead(full)) hash = Convert.ToHexStringLower(SHA256.HashData(s));
-        return new DataSource(kind, DisplayPathOf(full), hash);
+        return new DataSource(kind, OutputName(path, shownAs), hash);
     }
 
     /// <summary>True when <see cref="Kind"/> is <see cref="DataKind.Synthetic"/>.</summary>
@@ -48,12 +51,21 @@ public sealed record DataSource(DataKind Kind, string DisplayPath, string Sha256
         ? $"SYNTHETIC DATA: {DisplayPath} (sha256 {Sha256[..12]}) was made by this compendium's simulator, not taken from the paper's sources; the numbers illustrate the methods and are not the paper's results."
         : $"Author's data: {DisplayPath} (sha256 {Sha256[..12]}).";
 
-    /// <summary>The path relative to the repository root when inside it (stable across machines), else the full path.</summary>
-    private static string DisplayPathOf(string full)
+    /// <summary>
+    /// How outputs name a file, never with an absolute path of this machine: relative to the repository
+    /// root when inside it (stable across machines); else <paramref name="shownAs"/> when given (the path
+    /// as the user typed it); else <paramref name="path"/> itself when relative; else <c>…/FILE</c>.
+    /// </summary>
+    public static string OutputName(string path, string? shownAs = null)
     {
+        var full = Path.GetFullPath(path);
         var root = RepoRoot.TryFind(Path.GetDirectoryName(full)!);
-        if (root is null) return full;
-        var rel = Path.GetRelativePath(root, full);
-        return rel.StartsWith("..", StringComparison.Ordinal) ? full : rel.Replace('\\', '/');
+        if (root is not null)
+        {
+            var rel = Path.GetRelativePath(root, full);
+            if (!rel.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(rel)) return rel.Replace('\\', '/');
+        }
+        var given = shownAs ?? path;
+        return Path.IsPathRooted(given) ? "…/" + Path.GetFileName(full) : given.Replace('\\', '/');
     }
 }

@@ -19,11 +19,22 @@ namespace Compendium.Reproduction;
 /// <param name="OutputRoot">Where <see cref="Report"/> writes tables and figures (the run's output/ folder).</param>
 /// <param name="Parameters">Overrides of the parameters cell, applied in order (see <see cref="NotebookParameters"/>).</param>
 /// <param name="RenderImages">Make SVG/PNG figures (when Chromium is installed).</param>
+/// <param name="Shown">For some overridden parameters, the value the executed notebook (and the result's
+/// <see cref="NotebookResult.Parameters"/>) shows instead of the value run: a data file outside the
+/// repository runs from its full path but is shown as the user typed it, so no output carries an
+/// absolute path of this machine. The injected cell says so in a comment.</param>
+/// <param name="ShownPaths">Full path of a data file → what banners and tables call it (see <see cref="DataSource.DisplayPath"/>).</param>
+/// <param name="RunAll">How many times to run every cell in the same kernel, as an author pressing "Run All"
+/// again in VS Code or Jupyter; above 1 the session is interactive (a rerun replaces saved outputs, see
+/// <see cref="ReproductionContext"/>) and the result is the last pass.</param>
 public sealed record NotebookRunOptions(
     string NotebookPath,
     string OutputRoot,
     IReadOnlyList<KeyValuePair<string, string>>? Parameters = null,
-    bool RenderImages = true);
+    bool RenderImages = true,
+    IReadOnlyDictionary<string, string>? Shown = null,
+    IReadOnlyDictionary<string, string>? ShownPaths = null,
+    int RunAll = 1);
 
 /// <summary>Where and why a notebook stopped.</summary>
 /// <param name="Notebook">Notebook name (file name without extension).</param>
@@ -85,13 +96,18 @@ public static partial class NotebookRunner
         var name = Path.GetFileNameWithoutExtension(path);
         if (!File.Exists(path)) throw new InputException($"notebook '{options.NotebookPath}' not found");
         var parameters = options.Parameters ?? [];
+        var shown = options.Shown ?? new Dictionary<string, string>();
+        if (options.RunAll < 1) throw new ArgumentOutOfRangeException(nameof(options), "RunAll must be at least 1");
         var (cells, metadata) = Read(path);
-        cells = InjectParameters(name, cells, parameters);
+        // The executed notebook shows the injected cell with the shown values; the kernel runs the real ones.
+        string? injectedRun = InjectedSource(name, cells, parameters, new Dictionary<string, string>());
+        cells = InjectParameters(name, cells, parameters, shown);
+        var shownParameters = parameters.Select(p => shown.TryGetValue(p.Key, out var v) ? KeyValuePair.Create(p.Key, v) : p).ToList();
 
         await Gate.WaitAsync().ConfigureAwait(false);
         var savedDir = Environment.CurrentDirectory;
         var savedCulture = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture, CultureInfo.DefaultThreadCurrentCulture, CultureInfo.DefaultThreadCurrentUICulture);
-        var context = new ReproductionContext(options.OutputRoot, options.RenderImages);
+        var context = new ReproductionContext(options.OutputRoot, options.RenderImages, interactive: options.RunAll > 1, options.ShownPaths);
         var total = Stopwatch.StartNew();
         try
         {
@@ -106,24 +122,30 @@ public static partial class NotebookRunner
 
             var executed = new List<NotebookCell>();
             NotebookFailure? failure = null;
-            int count = 0, codeCells = cells.Count(c => c.IsCode), codeIndex = 0;
-            for (int i = 0; i < cells.Count; i++)
+            int count = 0, codeCells = cells.Count(c => c.IsCode);
+            for (int pass = 1; pass <= options.RunAll && failure is null; pass++)
             {
-                var cell = cells[i];
-                if (!cell.IsCode || failure is not null) { executed.Add(cell); continue; }
-                codeIndex++;
-                var sw = Stopwatch.StartNew();
-                var code = LibraryReference().Replace(cell.Source, m => m.Groups["pre"].Value + Path.Combine(LibraryFolder, m.Groups["file"].Value) + m.Groups["post"].Value);
-                var result = await kernel.SendAsync(new SubmitCode(code)).ConfigureAwait(false);
-                var (outputs, error) = MapEvents(result.Events, ++count);
-                executed.Add(cell with { ExecutionCount = count, Outputs = outputs });
-                progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name}  cell {codeIndex,2}/{codeCells} ({cell.Id})  {sw.Elapsed.TotalSeconds,6:F2} s{(error is null ? "" : "  FAILED")}"));
-                if (error is not null)
-                    failure = new NotebookFailure(name, SourcePosition(cells, i), cell.Id, error);
+                executed.Clear();
+                int codeIndex = 0;
+                for (int i = 0; i < cells.Count; i++)
+                {
+                    var cell = cells[i];
+                    if (!cell.IsCode || failure is not null) { executed.Add(cell); continue; }
+                    codeIndex++;
+                    var sw = Stopwatch.StartNew();
+                    var source = cell.Id == NotebookParameters.InjectedId && injectedRun is not null ? injectedRun : cell.Source;
+                    var code = LibraryReference().Replace(source, m => m.Groups["pre"].Value + Path.Combine(LibraryFolder, m.Groups["file"].Value) + m.Groups["post"].Value);
+                    var result = await kernel.SendAsync(new SubmitCode(code)).ConfigureAwait(false);
+                    var (outputs, error) = MapEvents(result.Events, ++count);
+                    executed.Add(cell with { ExecutionCount = count, Outputs = outputs });
+                    progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {name}  {(options.RunAll > 1 ? $"pass {pass}, " : "")}cell {codeIndex,2}/{codeCells} ({cell.Id})  {sw.Elapsed.TotalSeconds,6:F2} s{(error is null ? "" : "  FAILED")}"));
+                    if (error is not null)
+                        failure = new NotebookFailure(name, SourcePosition(cells, i), cell.Id, options.RunAll > 1 ? $"(Run All pass {pass}) {error}" : error);
+                }
             }
             var json = JupyterWriter.Write(executed, metadata);
-            return new NotebookResult(name, executed, json, context.Artifacts.ToList(), context.Data, parameters, failure, total.Elapsed);
+            return new NotebookResult(name, executed, json, context.Artifacts.ToList(), context.Data, shownParameters, failure, total.Elapsed);
         }
         finally
         {
@@ -172,19 +194,41 @@ public static partial class NotebookRunner
         return (JsonObject)JupyterWriter.Sorted(node)!;
     }
 
-    private static List<NotebookCell> InjectParameters(string notebook, List<NotebookCell> cells, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    /// <summary>The declarations of a notebook's parameters cell (empty when it has none); an <see cref="InputException"/> when several cells are tagged.</summary>
+    public static IReadOnlyList<NotebookParameter> DeclaredParameters(string notebook, IReadOnlyList<NotebookCell> cells) =>
+        ParametersCell(notebook, cells) is { } pc ? NotebookParameters.Parse(pc.Cell.Source) : [];
+
+    private static (NotebookCell Cell, int At)? ParametersCell(string notebook, IReadOnlyList<NotebookCell> cells)
     {
         var paramCells = cells.Select((c, i) => (c, i)).Where(x => x.c.IsCode && x.c.Tags.Contains(NotebookParameters.Tag)).ToList();
         if (paramCells.Count > 1) throw new InputException($"{notebook}: {paramCells.Count} cells are tagged 'parameters'; tag one");
-        if (overrides.Count == 0) return cells;
-        if (paramCells.Count == 0) throw new InputException($"{notebook}: parameters given ({string.Join(", ", overrides.Select(o => o.Key))}) but no cell is tagged 'parameters'");
-        var (pc, at) = paramCells[0];
-        var declared = NotebookParameters.Parse(pc.Source);
+        return paramCells.Count == 0 ? null : paramCells[0];
+    }
+
+    /// <summary>The injected cell's source for <paramref name="overrides"/> (null when there is nothing to inject), with <paramref name="shown"/> values in place of the real ones.</summary>
+    private static string? InjectedSource(string notebook, IReadOnlyList<NotebookCell> cells, IReadOnlyList<KeyValuePair<string, string>> overrides, IReadOnlyDictionary<string, string> shown)
+    {
+        var pc = ParametersCell(notebook, cells);
+        if (overrides.Count == 0) return null;
+        if (pc is null) throw new InputException($"{notebook}: parameters given ({string.Join(", ", overrides.Select(o => o.Key))}) but no cell is tagged 'parameters'");
+        var declared = NotebookParameters.Parse(pc.Value.Cell.Source);
         // An override that names a parameter this notebook lacks is an error, except dataPath (the
         // --data option applies to every notebook; one without data simply has nothing to override).
         var applicable = overrides.Where(o => o.Key != "dataPath" || declared.Any(d => d.Name == "dataPath")).ToList();
-        if (applicable.Count == 0) return cells;
-        var source = NotebookParameters.InjectedSource(notebook, declared, applicable);
+        if (applicable.Count == 0) return null;
+        var source = NotebookParameters.InjectedSource(notebook, declared,
+            applicable.Select(o => shown.TryGetValue(o.Key, out var v) ? KeyValuePair.Create(o.Key, v) : o));
+        var notes = applicable.Where(o => shown.ContainsKey(o.Key)).Select(o => o.Key).ToList();
+        if (notes.Count > 0)
+            source += $"// {string.Join(", ", notes)}: shown as given on the command line; the run used the file's full path, which outputs do not record.\n";
+        return source;
+    }
+
+    private static List<NotebookCell> InjectParameters(string notebook, List<NotebookCell> cells, IReadOnlyList<KeyValuePair<string, string>> overrides, IReadOnlyDictionary<string, string> shown)
+    {
+        var source = InjectedSource(notebook, cells, overrides, shown);
+        if (source is null) return cells;
+        var (pc, at) = ParametersCell(notebook, cells)!.Value;
         var meta = (JsonObject)pc.Metadata.DeepClone();
         meta["tags"] = new JsonArray(NotebookParameters.InjectedTag);
         var injected = new NotebookCell(NotebookParameters.InjectedId, "code", source, (JsonObject)JupyterWriter.Sorted(meta)!, null, []);

@@ -29,8 +29,9 @@ public static partial class Report
     /// </summary>
     public static DataSource UseData(string dataPath)
     {
-        var data = DataSource.Of(dataPath);
-        ReproductionContext.Current.Data = data;
+        var ctx = ReproductionContext.Current;
+        var data = DataSource.Of(dataPath, ctx.ShownPath(Path.GetFullPath(dataPath)));
+        ctx.Data = data;
         var colour = data.IsSynthetic ? "#fff3cd" : "#d1e7dd";
         Show(data.Banner,
             $"<div class=\"compendium-banner\" style=\"background:{colour};border:1px solid #999;padding:6px 10px;font-weight:bold\">{WebUtility.HtmlEncode(data.Banner)}</div>",
@@ -61,15 +62,12 @@ public static partial class Report
         var ctx = ReproductionContext.Current;
         var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving tables, so each table says which data made it");
         CheckId(table.Id);
+        ctx.CheckNew("table", table.Id);
         var t = table.WithNoteFirst(data.Banner);
-        var files = new List<string>();
-        foreach (var (ext, text) in new[] { ("md", t.ToMarkdown()), ("tex", t.ToLatex()), ("csv", t.ToCsv()), ("html", t.ToHtml()) })
-        {
-            var rel = $"tables/{t.Id}.{ext}";
-            AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, rel), text);
-            files.Add(rel);
-        }
-        ctx.Add(new Artifact("table", t.Id, t.Title, files));
+        var contents = new[] { ("md", t.ToMarkdown()), ("tex", t.ToLatex()), ("csv", t.ToCsv()), ("html", t.ToHtml()) }
+            .Select(x => ($"tables/{t.Id}.{x.Item1}", x.Item2)).ToList();
+        foreach (var (rel, text) in contents) AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, rel), text);
+        ctx.Add(new Artifact("table", t.Id, t.Title, contents.Select(c => c.Item1).ToList()));
         Show(t.ToMarkdown(), t.ToHtml(), $"compendium:table:{t.Id}", [new FormattedValue("text/markdown", t.ToMarkdown())]);
         return t;
     }
@@ -93,21 +91,25 @@ public static partial class Report
         var ctx = ReproductionContext.Current;
         var data = ctx.Data ?? throw new InvalidOperationException("call Report.UseData(dataPath) before saving figures, so each figure says which data made it");
         CheckId(id);
+        ctx.CheckNew("figure", id);
         var json = FigureExport.WithFootnote(FigureExport.WithSize(figureJson, width, height),
             data.IsSynthetic ? SyntheticFootnote : $"Author's data ({data.DisplayPath})");
-        var files = new List<string> { $"figures/{id}.json", $"figures/{id}.html" };
-        AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[0]), json);
-        AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, files[1]), FigureExport.ToStandaloneHtml(json, title, data.Banner));
+        // Everything is made before anything is written: a failing image leaves no half-saved figure.
+        var contents = new List<(string Rel, byte[] Bytes)>
+        {
+            ($"figures/{id}.json", Utf8(json)),
+            ($"figures/{id}.html", Utf8(FigureExport.ToStandaloneHtml(json, title, data.Banner))),
+        };
         string? svg = null;
         if (ctx.RenderImages)
         {
             byte[] png;
             (svg, png) = ImageRenderer.RenderAsync(json, width, height).GetAwaiter().GetResult();
-            AtomicFile.WriteAllText(Path.Combine(ctx.OutputRoot, $"figures/{id}.svg"), svg);
-            AtomicFile.WriteAllBytes(Path.Combine(ctx.OutputRoot, $"figures/{id}.png"), png);
-            files.Add($"figures/{id}.svg");
-            files.Add($"figures/{id}.png");
+            contents.Add(($"figures/{id}.svg", Utf8(svg)));
+            contents.Add(($"figures/{id}.png", png));
         }
+        foreach (var (rel, bytes) in contents) AtomicFile.WriteAllBytes(Path.Combine(ctx.OutputRoot, rel), bytes);
+        var files = contents.Select(c => c.Rel).ToList();
         ctx.Add(new Artifact("figure", id, title, files));
         var caption = $"Figure {id}: {title}\n{data.Banner}\nFiles: {string.Join(", ", files.Select(f => "output/" + f))}";
         // The static SVG is the figure's only rich form in the notebook, so every front end (VS Code,
@@ -121,6 +123,8 @@ public static partial class Report
 
     /// <summary>The line drawn under every figure made from synthetic data, so copies of the image keep their provenance.</summary>
     public const string SyntheticFootnote = "Synthetic data made by the compendium's simulator, not the paper's data.";
+
+    private static byte[] Utf8(string s) => new System.Text.UTF8Encoding(false).GetBytes(s);
 
     private static void CheckId(string id)
     {

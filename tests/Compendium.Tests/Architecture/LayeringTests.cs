@@ -13,7 +13,7 @@ namespace Compendium.Tests.Architecture;
 /// </summary>
 public partial class LayeringTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly string[] EconometricsLayers = ["Numerics", "Data", "Tables", "Formulas", "Design", "Inference", "Estimation", "Output"];
+    private static readonly string[] EconometricsLayers = ["Numerics", "Data", "Tables", "Formulas", "Design", "Inference", "Estimation", "Staggered", "Sensitivity", "Resampling", "Output"];
 
     [GeneratedRegex(@"^using (?:static )?(Compendium[\w.]*)\s*;", RegexOptions.Multiline)]
     private static partial Regex UsingLine();

@@ -181,7 +181,7 @@ public class FeolsBehaviourTests
     [Fact]
     public void FitCommandJsonAndTable()
     {
-        var castle = ReferenceValues.ValidationPath("castle.csv");
+        var castle = ReferenceValues.FePath("castle_derived.csv");
         var so = new StringWriter(); var se = new StringWriter();
         int rc = Program.Run(["fit", "--data", castle, "--formula", "l_homicide ~ post | sid + year", "--vcov", "cluster:sid", "--json"], so, se);
         Assert.Equal(0, rc);
@@ -204,7 +204,7 @@ public class FeolsBehaviourTests
     public void FitCommandBadFormulaExitsOne(string formula, string message)
     {
         var so = new StringWriter(); var se = new StringWriter();
-        int rc = Program.Run(["fit", "--data", ReferenceValues.ValidationPath("castle.csv"), "--formula", formula], so, se);
+        int rc = Program.Run(["fit", "--data", ReferenceValues.FePath("castle_derived.csv"), "--formula", formula], so, se);
         Assert.Equal(1, rc);
         Assert.Contains(message, se.ToString());
         Assert.Contains("^", se.ToString());

@@ -24,7 +24,7 @@ public class FeolsReferenceTests(ITestOutputHelper output)
     [Fact]
     public void CastlePublishedTwfeEstimate()
     {
-        var data = ColumnTableCsv.Read(ReferenceValues.ValidationPath("castle.csv"));
+        var data = ColumnTableCsv.Read(ReferenceValues.FePath("castle_derived.csv"));
         var r = Feols.Fit(data, "l_homicide ~ post | sid + year");
         Assert.Equal(0.0818116169306475, r["post"].Estimate, 1e-10);
         Assert.Equal(550, r.Nobs);

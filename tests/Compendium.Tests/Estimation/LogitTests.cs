@@ -42,7 +42,7 @@ public class LogitTests
     [Fact]
     public void MatchesRGlmOnMpdta()
     {
-        var data = ReadCsv("../shared/validation/mpdta.csv");
+        var data = ReadCsv("tests/reference/fe/mpdta_derived.csv");
         CheckAgainstR("mpdta", Logit.Fit(data, "treat", ["lpop"]));
     }
 

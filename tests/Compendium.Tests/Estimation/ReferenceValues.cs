@@ -13,7 +13,6 @@ internal sealed class ReferenceValues
 
 
     public static string FePath(string file) => Path.Combine(RepoRoot, "tests", "reference", "fe", file);
-    public static string ValidationPath(string file) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "validation", file));
 
     public static ReferenceValues Load(string dataset) => FromFile(FePath(dataset + "_reference.csv"));
 

@@ -23,7 +23,7 @@ public class VifTests
     [Fact]
     public void MatchesCarVifOnCastle()
     {
-        var data = ReadCsv("../shared/validation/castle.csv");
+        var data = ReadCsv("tests/reference/fe/castle_derived.csv");
         data = data.With("lpopwt", data.Numeric("popwt").Select(p => Math.Log(p)).ToArray());
         string[] xs = ["post", "lpopwt", "l_homicide"];
         var v = Vif.Compute(data, xs);

@@ -136,6 +136,8 @@ public sealed class PanelValidationTests : IDisposable
     {
         var rows = Lines.Value.Skip(1).Take(5 * 12).Select(l => Header.Zip(l.Split(','), (h, v) =>
             KeyValuePair.Create(h, (object?)(double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : v == "" ? null : v)))
+            // A subset's index is not the full panel's (min–max bounds differ), so the index columns are left out and derived.
+            .Where(kv => !kv.Key.StartsWith("resilience", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => kv.Value)).ToList();
         var path = Path.Combine(_dir, "panel.xlsx");
         MiniExcel.SaveAs(path, rows);
@@ -161,5 +163,42 @@ public sealed class PanelValidationTests : IDisposable
         Assert.Contains("unsupported file type '.txt'", Validate(Write("p.txt", Lines.Value)).Err);
         Assert.Contains("file not found", Validate(Path.Combine(_dir, "none.csv")).Err);
         Assert.Equal(2, Program.Run(["validate"], new StringWriter(), new StringWriter()));
+    }
+}
+
+/// <summary>validate recomputes the index from the indicators and fails beyond <see cref="PanelLoader.IndexTolerance"/>.</summary>
+public sealed class IndexCheckTests
+{
+    private static readonly string Panel = Path.Combine(StudyFacts.DefaultDataDir(), "synthetic", "panel.csv");
+
+    private static string WithIndexShift(double shift)
+    {
+        var lines = File.ReadAllLines(Panel);
+        var header = lines[0].Split(',');
+        int c = Array.IndexOf(header, "resilience");
+        var f = lines[10].Split(',');
+        f[c] = (double.Parse(f[c], System.Globalization.CultureInfo.InvariantCulture) + shift).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        lines[10] = string.Join(",", f);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("compendium-index-").FullName, "panel.csv");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Fact]
+    public void AnIndexThatDisagreesWithItsIndicatorsFailsValidation()
+    {
+        var e = new StringWriter();
+        Assert.Equal(1, Program.Run(["validate", "--data", WithIndexShift(0.45)], new StringWriter(), e));
+        Assert.Contains("index disagrees with its indicators", e.ToString());
+        Assert.Contains("column 'resilience' differs from the entropy index recomputed from the 14 indicators", e.ToString());
+        Assert.Contains("line 11", e.ToString());
+        Assert.Contains("the tolerance is 0.001", e.ToString());
+    }
+
+    [Fact]
+    public void RoundingWithinTheToleranceIsAccepted()
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        Assert.True(Program.Run(["validate", "--data", WithIndexShift(0.0004)], o, e) == 0, e.ToString());
     }
 }

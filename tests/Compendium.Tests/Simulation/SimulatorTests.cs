@@ -195,7 +195,7 @@ public class SimulatorTests
             File.WriteAllText(Path.Combine(dir, SimulatedPanel.PanelFile), "old");
             Directory.CreateDirectory(Path.Combine(dir, SimulatedPanel.TruthFile + ".tmp")); // the last temporary file cannot be created
             var e = new StringWriter();
-            Assert.Equal(1, Program.Run(["simulate", "--out", dir], new StringWriter(), e));
+            Assert.Equal(1, Program.Run(["simulate", "--out", dir, "--force"], new StringWriter(), e));
             Assert.Contains("cannot write the simulated panel", e.ToString());
             Assert.Equal("old", File.ReadAllText(Path.Combine(dir, SimulatedPanel.PanelFile)));
             Assert.Empty(Directory.GetFiles(dir, "*.tmp"));

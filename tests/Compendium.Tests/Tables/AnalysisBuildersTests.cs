@@ -71,8 +71,8 @@ public sealed class AnalysisBuildersTests
             new TruthComparisonRow("b", 0.015, 0.012, 0.018, "true ATT", 0.021),
             new TruthComparisonRow("c", 0.001, -0.001, 0.003, "lead", 0)]);
         Assert.Equal(0.004, rows.Rows[0].Bias, 15);
-        Assert.True(rows.Rows[0].Covers);
-        Assert.False(rows.Rows[1].Covers);
+        Assert.True(rows.Rows[0].Covers == true);
+        Assert.True(rows.Rows[1].Covers == false);
         Assert.True(double.IsNaN(rows.Rows[2].RelativeBias));
         Assert.Equal(2.0 / 3, rows.CoverageShare, 15);
         var t = rows.ToTable("cmp", "Comparison");

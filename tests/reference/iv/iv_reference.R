@@ -197,7 +197,7 @@ run_case <- function(case, df, y, exog, endog, inst, fe, type, cl = NULL) {
 }
 
 # ---- Data 1: mpdta with constructed instruments (fixed seed; the data are written out) ----
-mp <- read.csv("../shared/validation/mpdta.csv")
+mp <- read.csv("tests/reference/fe/mpdta_derived.csv")   # mpdta of the R package did, verbatim, plus derived columns
 set.seed(20260417)
 n <- nrow(mp)
 mp$x1 <- rnorm(n)

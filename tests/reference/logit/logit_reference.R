@@ -42,7 +42,7 @@ f1 <- glm(participation ~ income + age + agesq + education + youngkids + oldkids
 record("swisslabor", f1)
 
 # 2. mpdta (did package): treated-group indicator on log population.
-mp <- read.csv("../shared/validation/mpdta.csv")
+mp <- read.csv("tests/reference/fe/mpdta_derived.csv")   # mpdta of the R package did, verbatim, plus derived columns
 f2 <- glm(treat ~ lpop, data = mp, family = binomial, control = glm.control(epsilon = 1e-14, maxit = 100))
 record("mpdta", f2)
 

@@ -16,7 +16,7 @@ write.csv(mt, file.path(out, "mtcars.csv"), row.names = FALSE)
 v <- car::vif(lm(mpg ~ disp + hp + wt + drat + qsec, data = mt))
 for (t in names(v)) add("mtcars", t, v[[t]])
 
-cs <- read.csv("../shared/validation/castle.csv")
+cs <- read.csv("tests/reference/fe/castle_derived.csv")   # castle of bacondecomp, verbatim (NA written empty), plus derived columns
 cs$lpopwt <- log(cs$popwt)
 xs <- c("post", "lpopwt", "l_homicide")
 v2 <- car::vif(lm(as.formula(paste("year ~", paste(xs, collapse = "+"))), data = cs))
