@@ -20,7 +20,7 @@ public sealed class CommandLineFailureTests
         return (code, o.ToString(), e.ToString());
     }
 
-    private static string Castle => Path.Combine(Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
+    private static string Castle => Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "castle_derived.csv");
 
     private static string TempFile(string name, string text)
     {
@@ -105,7 +105,7 @@ public sealed class CommandLineFailureTests
     [Fact]
     public void AGapInATreatedUnitsEventTimeIsRejectedWithUnitAndYear()
     {
-        var lines = File.ReadAllLines(Path.Combine(Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "mpdta_derived.csv"));
+        var lines = File.ReadAllLines(Path.Combine(Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory), "tests", "reference", "fe", "mpdta_derived.csv"));
         var header = lines[0].Split(',');
         int rel = Array.IndexOf(header, "\"rel\""), county = Array.IndexOf(header, "\"countyreal\""), year = Array.IndexOf(header, "\"year\"");
         int at = Array.FindIndex(lines, l => l.Split(',')[county] == "8001" && l.Split(',')[year] == "2005");

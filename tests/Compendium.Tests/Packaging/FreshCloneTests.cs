@@ -11,7 +11,7 @@ namespace Compendium.Tests.Packaging;
 [Collection(FreshCloneCollection.Name)]
 public sealed class FreshCloneTests
 {
-    private static readonly string Root = Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory);
+    private static readonly string Root = Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory);
 
     /// <summary>The tests that read <c>../shared/validation</c> before the data were copied into tests/reference.</summary>
     private const string FormerlyExternal =

@@ -12,7 +12,7 @@ namespace Compendium.Tests.Packaging;
 [Collection(NotebookCollection.Name)]
 public sealed class NoOrphanedBrowserTests
 {
-    private static readonly string Root = Compendium.Reproduction.RepoRoot.Find(AppContext.BaseDirectory);
+    private static readonly string Root = Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory);
 
     /// <summary>Processes whose command line names the Chromium profile of process <paramref name="pid"/>.</summary>
     private static List<(int Pid, string CommandLine)> BrowserOf(int pid)
