@@ -16,7 +16,8 @@ namespace Compendium.Tests.Notebooks;
 public sealed class CommittedOutputTests(ReproductionFixture fixture)
 {
     private static bool Committed(string rel) =>
-        !rel.StartsWith("site/", StringComparison.Ordinal) && !(rel.StartsWith("figures/", StringComparison.Ordinal) && rel.EndsWith(".html", StringComparison.Ordinal));
+        !rel.StartsWith('.') // the reproduction's lock file
+        && !rel.StartsWith("site/", StringComparison.Ordinal) && !(rel.StartsWith("figures/", StringComparison.Ordinal) && rel.EndsWith(".html", StringComparison.Ordinal));
 
     private static List<string> Files(string root) =>
         Directory.Exists(root)
