@@ -194,11 +194,12 @@ public static class Reproducer
         var previous = Manifest.Read(folder.Root);
         var current = folder.CurrentFiles();
         var results = new List<NotebookResult>();
-        // A summary run without the sections it reads (--only 14) finds their results in the staging folder.
+        // The results of sections this run does not rerun are staged first, so that a summary run without
+        // them (--only 14) reads them; a section's owner is the notebook that records it (ResultsCatalog).
         var selected = plan.Notebooks.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-        folder.Keep(previous is not null
-            ? previous.Where(e => !selected.Contains(e.Name)).SelectMany(e => e.Files(current)).Where(f => f.StartsWith("results/", StringComparison.Ordinal))
-            : o.Only is { Count: > 0 } ? current.Where(f => f.StartsWith("results/", StringComparison.Ordinal)) : []);
+        var recorders = ResultsCatalog.RecordingNotebooks(Path.Combine(o.RepoRoot, "notebooks"));
+        folder.Keep(current.Where(f => f.StartsWith("results/", StringComparison.Ordinal)
+            && recorders.TryGetValue(Path.GetFileNameWithoutExtension(f), out var owner) && !selected.Contains(owner)));
         if (o.RenderImages) Figures.ImageRenderer.WarmUp();
         foreach (var nb in plan.Notebooks)
         {

@@ -79,4 +79,25 @@ public sealed class ClaimsSummaryTests(ReproductionFixture fixture)
         for (int i = 0; i < author.Rows.Length; i++)
             foreach (var column in author.Header) Assert.Equal(synthetic.Rows[i][column], author.Rows[i][column]);
     }
+
+    [Fact]
+    public void TheSummaryRunsAloneOnAFilledOutputFolder()
+    {
+        Assert.True(fixture.Result.Failure is null, fixture.Result.Failure?.ToString());
+        var output = Temp.Dir();
+        foreach (var f in Directory.GetFiles(fixture.OutputRoot, "*", SearchOption.AllDirectories))
+        {
+            var rel = Path.GetRelativePath(fixture.OutputRoot, f);
+            if (rel.StartsWith('.')) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(output, rel))!);
+            File.Copy(f, Path.Combine(output, rel));
+        }
+        string Results() => string.Concat(Directory.GetFiles(Path.Combine(output, "results")).Order(StringComparer.Ordinal).Select(File.ReadAllText));
+        var before = Results();
+        var r = Reproducer.RunAsync(new ReproduceOptions(fixture.RepoRoot, output, [Summary], RenderImages: false), TextWriter.Null).GetAwaiter().GetResult();
+        Assert.True(r.Failure is null, r.Failure?.ToString());
+        Assert.Equal([Summary], r.Notebooks.Select(n => n.Name));
+        Assert.Equal(before, Results()); // the sections' results were read and kept, not rewritten
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.OutputRoot, "tables", "claims.md")), File.ReadAllText(Path.Combine(output, "tables", "claims.md")));
+    }
 }
