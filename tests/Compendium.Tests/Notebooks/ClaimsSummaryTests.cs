@@ -84,14 +84,7 @@ public sealed class ClaimsSummaryTests(ReproductionFixture fixture)
     public void TheSummaryRunsAloneOnAFilledOutputFolder()
     {
         Assert.True(fixture.Result.Failure is null, fixture.Result.Failure?.ToString());
-        var output = Temp.Dir();
-        foreach (var f in Directory.GetFiles(fixture.OutputRoot, "*", SearchOption.AllDirectories))
-        {
-            var rel = Path.GetRelativePath(fixture.OutputRoot, f);
-            if (rel.StartsWith('.')) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(output, rel))!);
-            File.Copy(f, Path.Combine(output, rel));
-        }
+        var output = Temp.CopyOf(fixture.OutputRoot);
         string Results() => string.Concat(Directory.GetFiles(Path.Combine(output, "results")).Order(StringComparer.Ordinal).Select(File.ReadAllText));
         var before = Results();
         var r = Reproducer.RunAsync(new ReproduceOptions(fixture.RepoRoot, output, [Summary], RenderImages: false), TextWriter.Null).GetAwaiter().GetResult();

@@ -20,18 +20,7 @@ public sealed class FailSafeReproductionTests(ReproductionFixture fixture)
     }
 
     /// <summary>A copy of a full reproduction's output folder (what a reader of the repository has in output/).</summary>
-    private string Prefilled()
-    {
-        var dir = Temp.Dir();
-        foreach (var f in Directory.GetFiles(fixture.OutputRoot, "*", SearchOption.AllDirectories))
-        {
-            var rel = Path.GetRelativePath(fixture.OutputRoot, f);
-            if (rel.StartsWith('.')) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(dir, rel))!);
-            File.Copy(f, Path.Combine(dir, rel));
-        }
-        return dir;
-    }
+    private string Prefilled() => Temp.CopyOf(fixture.OutputRoot);
 
     /// <summary>Every file under <paramref name="dir"/> (the lock file aside) with its SHA-256.</summary>
     private static SortedDictionary<string, string> Snapshot(string dir) =>
