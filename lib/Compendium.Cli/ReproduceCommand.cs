@@ -18,11 +18,12 @@ public sealed class ReproduceCommand : CommandDefinition
     /// <inheritdoc/>
     public override string Name => "reproduce";
     /// <inheritdoc/>
-    public override string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, site, manifest) all at once or not at all";
+    public override string Summary => "run the notebooks headless; write output/ (notebooks, tables, figures, results, site, manifest) all at once or not at all";
     /// <inheritdoc/>
     public override string Details => """
         Runs notebooks/*.ipynb in file-name order, each in a fresh C# kernel, and writes
-        output/notebooks/*.ipynb (executed), output/tables/, output/figures/, output/site/ and
+        output/notebooks/*.ipynb (executed), output/tables/, output/figures/, output/results/ (what
+        the summary of the claims reads), output/site/ and
         output/manifest.json.
 
         All or nothing: before any notebook runs, every --param is checked against the notebooks'
@@ -75,7 +76,7 @@ public sealed class ReproduceCommand : CommandDefinition
         }
         var removed = result.Removed?.Count ?? 0;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reproduced {result.Notebooks.Count} notebook(s), {result.Notebooks.Sum(n => n.Artifacts.Count)} tables/figures in {result.Elapsed.TotalSeconds:F1} s -> {shownOut}/{(removed > 0 ? $" ({removed} stale file(s) removed)" : "")}"));
+            $"reproduced {result.Notebooks.Count} notebook(s), {result.Notebooks.Sum(n => n.Artifacts.Count(a => a.Kind is "table" or "figure"))} tables/figures in {result.Elapsed.TotalSeconds:F1} s -> {shownOut}/{(removed > 0 ? $" ({removed} stale file(s) removed)" : "")}"));
         return 0;
     }
 }

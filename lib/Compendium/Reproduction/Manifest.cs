@@ -8,7 +8,7 @@ namespace Compendium.Reproduction;
 /// <summary>
 /// output/manifest.json: what a run used and made, so a reader can check a reproduction without
 /// rerunning it. SHA-256 of every input (notebooks, data/ files, the --data panel) and every output
-/// (executed notebooks, tables, figures, site; documentation files under data/ are not inputs), the pinned SDK (global.json), the .NET runtime,
+/// (executed notebooks, tables, figures, results, site; documentation files under data/ are not inputs), the pinned SDK (global.json), the .NET runtime,
 /// the package versions (Directory.Packages.props), plotly.js, whether images were made, and each
 /// notebook's parameter overrides, data and outputs, and the content hash of the library sources
 /// (<c>library</c>). No timestamps; keys sorted. The output folder holds exactly the files the manifest lists.
@@ -137,7 +137,7 @@ public static class Manifest
 /// <param name="Name">Notebook name (file name without extension).</param>
 /// <param name="Parameters">The overrides it ran with (as shown in its injected cell).</param>
 /// <param name="Data">The panel it declared with <see cref="Report.UseData"/>, if any.</param>
-/// <param name="Outputs">What it saved, as <c>table:ID</c> and <c>figure:ID</c>.</param>
+/// <param name="Outputs">What it saved, as <c>table:ID</c>, <c>figure:ID</c> and <c>results:SECTION</c>.</param>
 public sealed record ManifestNotebook(string Name, IReadOnlyList<KeyValuePair<string, string>> Parameters, DataSource? Data, IReadOnlyList<string> Outputs)
 {
     /// <summary>The entry of an executed notebook.</summary>
@@ -146,13 +146,13 @@ public sealed record ManifestNotebook(string Name, IReadOnlyList<KeyValuePair<st
 
     /// <summary>
     /// The files (relative to the output root) this notebook owns among <paramref name="existing"/>:
-    /// its executed notebook, and for each saved table or figure every file named after its id in
-    /// tables/ or figures/.
+    /// its executed notebook, for each saved table or figure every file named after its id in
+    /// tables/ or figures/, and for each section it recorded results/SECTION.json.
     /// </summary>
     public IEnumerable<string> Files(IEnumerable<string> existing)
     {
         var stems = Outputs.Select(o => o.Split(':', 2)).Where(p => p.Length == 2)
-            .Select(p => (p[0] == "table" ? "tables/" : "figures/") + p[1]).ToHashSet(StringComparer.Ordinal);
+            .Select(p => p[0] switch { "table" => "tables/", "results" => "results/", _ => "figures/" } + p[1]).ToHashSet(StringComparer.Ordinal);
         return existing.Where(f => f == $"notebooks/{Name}.ipynb"
             || (f.LastIndexOf('.') is var dot && dot > 0 && stems.Contains(f[..dot])));
     }

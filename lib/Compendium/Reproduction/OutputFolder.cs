@@ -22,7 +22,7 @@ namespace Compendium.Reproduction;
 internal sealed class OutputFolder : IDisposable
 {
     /// <summary>What a reproduction owns in the output folder; the manifest lists every file in them.</summary>
-    public static readonly string[] Managed = ["notebooks", "tables", "figures", "site", Manifest.FileName];
+    public static readonly string[] Managed = ["notebooks", "tables", "figures", "results", "site", Manifest.FileName];
 
     private const string LockName = ".lock", StagingPrefix = ".staging-", TrashPrefix = ".trash-";
 

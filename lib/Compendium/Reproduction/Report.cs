@@ -18,9 +18,10 @@ namespace Compendium.Reproduction;
 /// var data = Report.UseData(dataPath);          // decides and shows the data banner
 /// Report.Save(table);                           // output/tables/ID.{md,tex,csv,html}
 /// Report.Save(figure, "fig1_map", "Pilot cities"); // output/figures/ID.{json,html,svg,png}
+/// Report.Record("baseline", "did", fit, "treat");  // output/results/baseline.json (read by the summary of the claims)
 /// </code>
 /// </summary>
-public static class Report
+public static partial class Report
 {
     /// <summary>
     /// Declare the panel this notebook analyses. Decides whether it is synthetic (see

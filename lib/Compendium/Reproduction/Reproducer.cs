@@ -62,9 +62,10 @@ public sealed record ReproductionPlan(IReadOnlyList<PlannedNotebook> Notebooks, 
 /// panel the notebooks will read through <see cref="PanelCheck"/> (what <c>compendium validate</c>
 /// runs); <see cref="OutputFolder"/> then takes the output folder's lock and checks it is writable.
 /// The notebooks write into a staging folder; only when every selected notebook succeeded does the
-/// staged result replace the output folder's tables, figures, notebooks, site and manifest. On a
+/// staged result replace the output folder's tables, figures, results, notebooks, site and manifest. On a
 /// failure the output folder is byte-for-byte as before. A run of some notebooks (<c>--only</c>) keeps
-/// the other notebooks' outputs as the previous manifest lists them; outputs that a rerun notebook no
+/// the other notebooks' outputs as the previous manifest lists them (their recorded results are staged
+/// before the run, so a summary run alone reads them); outputs that a rerun notebook no
 /// longer saves (e.g. truth tables on an author's data) are removed with the manifest entries.
 /// </remarks>
 public static class Reproducer
@@ -193,6 +194,12 @@ public static class Reproducer
         var previous = Manifest.Read(folder.Root);
         var current = folder.CurrentFiles();
         var results = new List<NotebookResult>();
+        // The results of sections this run does not rerun are staged first, so that a summary run without
+        // them (--only 14) reads them; a section's owner is the notebook that records it (ResultsCatalog).
+        var selected = plan.Notebooks.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var recorders = ResultsCatalog.RecordingNotebooks(Path.Combine(o.RepoRoot, "notebooks"));
+        folder.Keep(current.Where(f => f.StartsWith("results/", StringComparison.Ordinal)
+            && recorders.TryGetValue(Path.GetFileNameWithoutExtension(f), out var owner) && !selected.Contains(owner)));
         if (o.RenderImages) Figures.ImageRenderer.WarmUp();
         foreach (var nb in plan.Notebooks)
         {

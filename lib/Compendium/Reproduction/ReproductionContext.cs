@@ -30,7 +30,7 @@ public sealed class ReproductionContext
     private readonly IReadOnlyDictionary<string, string> _shownPaths;
 
     /// <summary>A context writing under <paramref name="outputRoot"/>; images only if asked for and Chromium is installed.</summary>
-    /// <param name="outputRoot">The folder holding tables/ and figures/.</param>
+    /// <param name="outputRoot">The folder holding tables/, figures/ and results/.</param>
     /// <param name="renderImages">Make SVG/PNG images (when Chromium is installed).</param>
     /// <param name="interactive">An interactive session: saving an id again replaces it (see the remarks).</param>
     /// <param name="shownPaths">Full path of a data file → what outputs call it (the path the user typed; see <see cref="DataSource.DisplayPath"/>).</param>
@@ -42,13 +42,16 @@ public sealed class ReproductionContext
         _shownPaths = shownPaths ?? new Dictionary<string, string>();
     }
 
-    /// <summary>The folder holding tables/ and figures/.</summary>
+    /// <summary>The results recorded in this context so far, by section (see <see cref="Report.Record(string, string, RecordedResult)"/>).</summary>
+    internal Dictionary<string, (DataSource Data, SortedDictionary<string, RecordedResult> Records)> Recorded { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The folder holding tables/, figures/ and results/.</summary>
     public string OutputRoot { get; }
 
     /// <summary>Whether SVG/PNG images are made (needs Chromium).</summary>
     public bool RenderImages { get; }
 
-    /// <summary>An interactive session (a rerun replaces a saved id) rather than one headless run (an id is saved once).</summary>
+    /// <summary>An interactive session (a rerun replaces a saved id or recorded result) rather than one headless run (an id is saved once).</summary>
     public bool Interactive { get; }
 
     /// <summary>The panel's provenance, set by <see cref="Report.UseData"/>.</summary>

@@ -13,7 +13,7 @@ namespace Compendium.Reproduction;
 /// outputs). Figures are interactive and work offline: each page embeds the figure JSON from
 /// output/figures/ and loads the one shared plotly.js copied into the site.
 /// </summary>
-public static class SiteBuilder
+public static partial class SiteBuilder
 {
     private static readonly MarkdownPipeline Md = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
@@ -34,6 +34,12 @@ public static class SiteBuilder
         """;
 
     /// <summary>Write the static HTML site to <c>outputRoot/site</c> from the executed notebooks in <c>outputRoot/notebooks</c>.</summary>
+    /// <remarks>
+    /// A notebook whose metadata says <c>"compendium": {"front_page": true}</c> (the summary of the paper's
+    /// claims) opens the site: its notices and its first table are shown on the front page and it heads the
+    /// list of notebooks. In its tables, a reference <c>NN_notebook</c> or <c>NN_notebook (output_id)</c> becomes a
+    /// link to that notebook's page, or to the cell that made the output.
+    /// </remarks>
     public static void Build(string outputRoot)
     {
         var site = Path.Combine(outputRoot, "site");
@@ -43,34 +49,66 @@ public static class SiteBuilder
         AtomicFile.WriteAllText(Path.Combine(site, "plotly.min.js"), PlotlyAssets.PlotlyJs);
         AtomicFile.WriteAllText(Path.Combine(site, "plotly-geo-assets.js"), PlotlyAssets.GeoAssetsJs);
 
+        var parsed = notebooks.Select(p => (Name: Path.GetFileNameWithoutExtension(p), Nb: JsonNode.Parse(File.ReadAllText(p))!.AsObject())).ToList();
+        var pages = parsed.Select(x => (x.Name, Front: IsFrontPage(x.Nb), Page: Page(outputRoot, x.Name, x.Nb, null))).ToList();
+        var links = new Linker(pages.ToDictionary(p => p.Name, p => p.Page.Items.ToDictionary(i => i.Id, i => i.CellId, StringComparer.Ordinal), StringComparer.Ordinal));
+
         var contents = new StringBuilder();
         var list = new StringBuilder();
+        var front = new StringBuilder();
         string? banner = null;
-        foreach (var path in notebooks)
+        foreach (var (name, isFront, first) in pages.OrderBy(p => p.Front ? 0 : 1)) // the front page's notebook heads the list
         {
-            var name = Path.GetFileNameWithoutExtension(path);
-            var nb = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            var (page, title, nbBanner, items) = Page(outputRoot, name, nb);
+            var (page, title, nbBanner, items, frontHtml) = isFront ? Page(outputRoot, name, parsed.Single(x => x.Name == name).Nb, links) : first;
             banner ??= nbBanner;
             AtomicFile.WriteAllText(Path.Combine(site, name + ".html"), page);
-            list.Append($"<li><a href=\"{name}.html\">{H(name)}</a>: {H(title)}</li>\n");
-            foreach (var (kind, id, itemTitle, cellNo, cellId) in items)
-                contents.Append($"<tr><td>{H(kind)}</td><td><code>{H(id)}</code></td><td class=\"title\">{H(itemTitle)}</td><td><a href=\"{name}.html#cell-{H(cellId)}\">{H(name)}, cell {cellNo}</a></td><td class=\"files\">{FileLinks(outputRoot, kind, id)}</td></tr>\n");
+            list.Append($"<li><a href=\"{name}.html\">{H(name)}</a>: {H(title)}{(isFront ? " (start here)" : "")}</li>\n");
+            if (isFront && front.Length == 0)
+                front.Append($"<h2>{H(title)}</h2>\n").Append(frontHtml)
+                     .Append($"<p>How each verdict follows from the numbers, and the rules: <a href=\"{name}.html\">{H(name)}</a>.</p>\n");
         }
+        foreach (var (name, _, p) in pages)
+            foreach (var (kind, id, itemTitle, cellNo, cellId) in p.Items)
+                contents.Append($"<tr><td>{H(kind)}</td><td><code>{H(id)}</code></td><td class=\"title\">{H(itemTitle)}</td><td><a href=\"{name}.html#cell-{H(cellId)}\">{H(name)}, cell {cellNo}</a></td><td class=\"files\">{FileLinks(outputRoot, kind, id)}</td></tr>\n");
         var index = new StringBuilder();
         index.Append(Head("Replication compendium: outputs"));
         if (banner is not null) index.Append(BannerHtml(banner));
         index.Append("<h1>Replication compendium: big data pilot zones and urban economic resilience</h1>\n");
         index.Append("<p>Every table and figure below was produced by running the notebooks with <code>compendium reproduce</code>.</p>\n");
+        index.Append(front);
         index.Append("<h2>Notebooks</h2>\n<ol>\n").Append(list).Append("</ol>\n");
         index.Append("<h2>Tables and figures</h2>\n<table class=\"contents\">\n<thead><tr><th>kind</th><th>id</th><th>title</th><th>notebook, cell</th><th>files</th></tr></thead>\n<tbody>\n")
              .Append(contents).Append("</tbody>\n</table>\n</body>\n</html>\n");
         AtomicFile.WriteAllText(Path.Combine(site, "index.html"), index.ToString());
     }
 
-    private static (string Html, string Title, string? Banner, List<(string Kind, string Id, string Title, int Cell, string CellId)> Items) Page(string outputRoot, string name, JsonObject nb)
+    /// <summary>Whether the executed notebook asks to open the site (metadata <c>compendium.front_page</c>).</summary>
+    private static bool IsFrontPage(JsonObject nb) =>
+        nb["metadata"]?["compendium"]?["front_page"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    /// <summary>Turns notebook references in a front-page table into links (see <see cref="Build"/>).</summary>
+    private sealed partial class Linker(Dictionary<string, Dictionary<string, string>> cellsByNotebook)
+    {
+        [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<nb>\d\d_[A-Za-z0-9_]+)(?<ref> \((?<id>[A-Za-z0-9_-]+)\))?")]
+        private static partial System.Text.RegularExpressions.Regex Reference();
+
+        /// <summary><paramref name="html"/> with every reference to an existing notebook (and output) linked.</summary>
+        public string Link(string html) => Reference().Replace(html, m =>
+        {
+            var nb = m.Groups["nb"].Value;
+            if (!cellsByNotebook.TryGetValue(nb, out var cells)) return m.Value;
+            var id = m.Groups["id"].Value;
+            return m.Groups["ref"].Success && cells.TryGetValue(id, out var cell)
+                ? $"<a href=\"{nb}.html\">{nb}</a> (<a href=\"{nb}.html#cell-{H(cell)}\">{id}</a>)"
+                : $"<a href=\"{nb}.html\">{nb}</a>{m.Groups["ref"].Value}";
+        });
+    }
+
+    private static (string Html, string Title, string? Banner, List<(string Kind, string Id, string Title, int Cell, string CellId)> Items, string FrontHtml) Page(string outputRoot, string name, JsonObject nb, Linker? links)
     {
         var body = new StringBuilder();
+        var front = new StringBuilder();
+        bool frontTable = false;
         var items = new List<(string, string, string, int, string)>();
         string? title = null, banner = null;
         int cellNo = 0;
@@ -94,7 +132,16 @@ public static class SiteBuilder
                     var meta = o["metadata"]?["compendium"];
                     if (meta is not null)
                         items.Add((meta["kind"]!.GetValue<string>(), meta["id"]!.GetValue<string>(), meta["title"]?.GetValue<string>() ?? "", cellNo, id));
-                    body.Append(Output(outputRoot, o, ref banner));
+                    var shown = Output(outputRoot, o, ref banner);
+                    if (links is not null && meta?["kind"]?.GetValue<string>() == "table")
+                    {
+                        shown = links.Link(shown);
+                        if (!frontTable) front.Append(shown); // the front page shows the summary's notices and its first table
+                        frontTable = true;
+                    }
+                    else if (links is not null && shown.Contains(NoticeClass, StringComparison.Ordinal))
+                        front.Append(shown);
+                    body.Append(shown);
                 }
             }
             body.Append("</div>\n");
@@ -104,7 +151,7 @@ public static class SiteBuilder
         html.Append("<script src=\"plotly.min.js\"></script>\n<script src=\"plotly-geo-assets.js\"></script>\n");
         if (banner is not null) html.Append(BannerHtml(banner));
         html.Append("<p><a href=\"index.html\">← contents</a></p>\n").Append(body).Append("</body>\n</html>\n");
-        return (html.ToString(), title, banner, items);
+        return (html.ToString(), title, banner, items, front.ToString());
     }
 
     private static string Output(string outputRoot, JsonObject o, ref string? banner)
@@ -155,6 +202,9 @@ public static class SiteBuilder
     }
 
     private static readonly string[] ExtensionOrder = [".md", ".tex", ".csv", ".html", ".json", ".svg", ".png"];
+
+    /// <summary>The CSS class of a notice shown with <see cref="Report.Notice"/>.</summary>
+    internal const string NoticeClass = "compendium-notice";
 
     private static string BannerHtml(string banner) =>
         $"<div class=\"banner{(banner.StartsWith("SYNTHETIC", StringComparison.Ordinal) ? "" : " author")}\">{H(banner)}</div>\n";

@@ -61,4 +61,18 @@ internal static class Temp
         Directory.CreateDirectory(d);
         return d;
     }
+
+    /// <summary>A new temporary folder holding a copy of <paramref name="dir"/> (entries starting with a dot, such as a lock file, left out).</summary>
+    public static string CopyOf(string dir)
+    {
+        var copy = Dir();
+        foreach (var f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            var rel = Path.GetRelativePath(dir, f);
+            if (rel.StartsWith('.')) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, rel))!);
+            File.Copy(f, Path.Combine(copy, rel));
+        }
+        return copy;
+    }
 }
