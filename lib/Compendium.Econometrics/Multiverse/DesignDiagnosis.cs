@@ -87,6 +87,12 @@ public sealed record WorldDraw(int Seed, string Scenario, string Estimator, doub
 public sealed record EstimatorDiagnosis(string Estimator, string Scenario, int Worlds, int Failures, double MeanEstimate, double MeanTruth,
     double Bias, double BiasMcse, double Rmse, double SdEstimate, double MeanStdError, double Coverage, double RejectionRate)
 {
+    /// <summary>
+    /// Standard deviation of the errors β̂ − θ over worlds (= <see cref="BiasMcse"/> × √R). Smaller than
+    /// <see cref="SdEstimate"/> when each world's true effect moves with its estimate (a sample ATT).
+    /// </summary>
+    public double SdError => BiasMcse * Math.Sqrt(Worlds);
+
     /// <summary>Monte Carlo SE of a share over <see cref="Worlds"/> worlds.</summary>
     public double ProportionMcse(double share) => Math.Sqrt(share * (1 - share) / Worlds);
 }
@@ -223,25 +229,29 @@ public sealed record DesignDiagnosisResult(ImmutableArray<DiagnosisScenario> Sce
             return new TableRow(e.Label,
                 test || a is null ? "" : N(a.MeanEstimate), test || a is null ? "" : N(a.MeanTruth),
                 test || a is null ? "" : $"{N(a.Bias)} ({N(a.BiasMcse)})", test || a is null ? "" : N(a.Rmse),
-                test || a is null ? "" : N(a.SdEstimate), test || a is null ? "" : N(a.MeanStdError),
+                test || a is null ? "" : N(a.SdEstimate), test || a is null ? "" : N(a.SdError), test || a is null ? "" : N(a.MeanStdError),
                 test || a is null ? "" : Pct(a.Coverage), a is null ? "" : Pct(a.RejectionRate), z is null ? "" : Pct(z.RejectionRate),
                 fails.ToString(CultureInfo.InvariantCulture));
         });
         var notes = new List<string>
         {
             $"{Options.Worlds} simulated worlds per scenario (seeds {Options.FirstSeed}–{Options.FirstSeed + Options.Worlds - 1})" +
-            (eff is null ? "" : $"; bias, RMSE, SD, SE and coverage in '{eff.Label}'") + (nul is null ? "" : $"; size in '{nul.Label}'") + ".",
+            (eff is null ? "" : $"; bias, RMSE, SDs, SE and coverage in '{eff.Label}'") + (nul is null ? "" : $"; size in '{nul.Label}'") + ".",
             "Bias = mean(estimate − the world's true effect) with its Monte Carlo SE in parentheses; coverage = share of 95% intervals containing the world's true effect; " +
             "power and size = share rejecting H0: no effect at 5% (for a test: share rejecting its null).",
             $"Monte Carlo SE of a share p over R worlds: √(p(1 − p)/R), at most {N(0.5 / Math.Sqrt(Options.Worlds), 3)}.",
+            "Are the SEs right? Compare the mean SE with the SD of the estimates over worlds (the sampling variability of the estimator). " +
+            "Each world's true effect is that world's own average effect on its treated cities, which moves with the estimate, so the errors vary less " +
+            "than the estimates (SD of errors < SD of estimates): an SE that is right for the estimator is conservative for the world's own effect, " +
+            "and coverage can exceed 95% (sampling- versus design-based uncertainty; Abadie, Athey, Imbens and Wooldridge 2020, Econometrica 88(1), 265–296).",
         };
-        return new Table(id, title, ["Estimator", "Mean estimate", "Mean truth", "Bias (MC SE)", "RMSE", "SD", "Mean SE", "Coverage", "Power", "Size", "Failures"], rows, notes);
+        return new Table(id, title, ["Estimator", "Mean estimate", "Mean truth", "Bias (MC SE)", "RMSE", "SD of estimates", "SD of errors", "Mean SE", "Coverage", "Power", "Size", "Failures"], rows, notes);
     }
 
     /// <summary>
     /// JSON: <c>worlds</c>, <c>first_seed</c>, <c>scenarios</c> [{name, label, zero_effect}], <c>estimators</c> [{name, label,
     /// is_test}], <c>diagnosis</c> [{estimator, scenario, worlds, failures, mean_estimate, mean_truth, bias, bias_mcse, rmse,
-    /// sd_estimate, mean_std_error, coverage, rejection_rate}] and, with <paramref name="draws"/>, <c>draws</c> [{seed, scenario,
+    /// sd_estimate, sd_error, mean_std_error, coverage, rejection_rate}] and, with <paramref name="draws"/>, <c>draws</c> [{seed, scenario,
     /// estimator, truth, estimate, std_error, ci_low, ci_high, p, failure}].
     /// </summary>
     public string ToJson(bool draws = false) => ResultJson.Object(w => WriteJsonMembers(w, draws));
@@ -267,7 +277,7 @@ public sealed record DesignDiagnosisResult(ImmutableArray<DiagnosisScenario> Sce
                 w.WriteNumber("worlds", d.Worlds); w.WriteNumber("failures", d.Failures);
                 ResultJson.Num(w, "mean_estimate", d.MeanEstimate); ResultJson.Num(w, "mean_truth", d.MeanTruth);
                 ResultJson.Num(w, "bias", d.Bias); ResultJson.Num(w, "bias_mcse", d.BiasMcse); ResultJson.Num(w, "rmse", d.Rmse);
-                ResultJson.Num(w, "sd_estimate", d.SdEstimate); ResultJson.Num(w, "mean_std_error", d.MeanStdError);
+                ResultJson.Num(w, "sd_estimate", d.SdEstimate); ResultJson.Num(w, "sd_error", d.SdError); ResultJson.Num(w, "mean_std_error", d.MeanStdError);
                 ResultJson.Num(w, "coverage", d.Coverage); ResultJson.Num(w, "rejection_rate", d.RejectionRate);
                 w.WriteEndObject();
             }

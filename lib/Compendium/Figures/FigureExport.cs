@@ -34,15 +34,17 @@ public static class FigureExport
     {
         var fig = JsonNode.Parse(figureJson)!.AsObject();
         var layout = fig["layout"] as JsonObject ?? (JsonObject)(fig["layout"] = new JsonObject());
+        var margin = layout["margin"] as JsonObject ?? (JsonObject)(layout["margin"] = new JsonObject());
+        // Below the x-axis title (≈ 40 px under the plot area), with room for one line of text; a figure that
+        // asks for a deeper bottom margin (two-line tick labels) gets its note that much lower.
+        double bottom = Math.Max(margin["b"]?.GetValue<double>() ?? 0, 100);
+        margin["b"] = bottom;
         var annotations = layout["annotations"] as JsonArray ?? (JsonArray)(layout["annotations"] = new JsonArray());
         annotations.Add(new JsonObject
         {
             ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = 0,
-            ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -64, ["font"] = new JsonObject { ["size"] = 11, ["color"] = "rgb(120,120,120)" },
+            ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -(bottom - 36), ["font"] = new JsonObject { ["size"] = 11, ["color"] = "rgb(120,120,120)" },
         });
-        var margin = layout["margin"] as JsonObject ?? (JsonObject)(layout["margin"] = new JsonObject());
-        // Below the x-axis title (≈ 40 px under the plot area), with room for one line of text.
-        margin["b"] = Math.Max(margin["b"]?.GetValue<double>() ?? 0, 100);
         return Canonical(fig.ToJsonString());
     }
 

@@ -110,17 +110,21 @@ public static class MultiverseFigures
         {
             var xs = new List<string>(); var ys = new List<double>();
             foreach (var e in diagnosis.Estimators.Where(e => !e.IsTest))
-                foreach (var (_, est, truth) in diagnosis.Estimates(e.Name, sc.Name)) { xs.Add(e.Label); ys.Add(Round(est - truth)); }
+                foreach (var (_, est, truth) in diagnosis.Estimates(e.Name, sc.Name)) { xs.Add(TwoLines(e.Label)); ys.Add(Round(est - truth)); }
             fig = fig.AddTrace(new { type = "box", name = sc.Label, x = xs, y = ys, boxmean = true, boxpoints = "outliers", marker = new { color = colours[k++ % colours.Length], size = 3 } });
         }
         return fig.WithLayout(new
         {
             boxmode = "group",
             yaxis = new { title = new { text = "Estimate − true effect (0 = the truth)" }, zeroline = true, zerolinecolor = "rgb(80,80,80)", zerolinewidth = 1.5 },
-            xaxis = new { title = new { text = $"Estimator ({diagnosis.Options.Worlds} simulated worlds per scenario)" } },
+            xaxis = new { title = new { text = $"Estimator ({diagnosis.Options.Worlds} simulated worlds per scenario)" }, tickangle = 0 },
             legend = new { orientation = "h", x = 0, y = 1.08 },
+            margin = new { b = 130 },
         });
     }
+
+    /// <summary>A label's parenthesised part on a second line, so that tick labels stay horizontal.</summary>
+    private static string TwoLines(string label) => label.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? label[..i] + "<br>" + label[(i + 1)..] : label;
 
     /// <summary>
     /// Bias of each effect estimator as the knobs of a sweep change: one panel per knob, the knob's values
@@ -154,7 +158,10 @@ public static class MultiverseFigures
             }
             double x0 = p * (width + gap);
             layout[p == 0 ? "xaxis" : $"xaxis{p + 1}"] = new { domain = new[] { x0, x0 + width }, anchor = ya, type = "category", title = new { text = knobs[p], font = new { size = 11 } } };
-            layout[p == 0 ? "yaxis" : $"yaxis{p + 1}"] = new { anchor = xa, zeroline = true, zerolinecolor = "rgb(80,80,80)", title = p == 0 ? new { text = "Bias (estimate − true ATT)" } : null };
+            // One bias scale for every panel (and so a zero line in each): the knobs' effects compare across panels.
+            layout[p == 0 ? "yaxis" : $"yaxis{p + 1}"] = p == 0
+                ? new { anchor = xa, zeroline = true, zerolinecolor = "rgb(80,80,80)", title = new { text = "Bias (estimate − true ATT)" } }
+                : (object)new { anchor = xa, zeroline = true, zerolinecolor = "rgb(80,80,80)", matches = "y", showticklabels = false };
         }
         layout["legend"] = new { orientation = "h", x = 0, y = 1.14 };
         layout["margin"] = new { t = 90 };

@@ -64,6 +64,7 @@ public sealed class DesignDiagnosisTests
         Assert.Equal(0, d.Bias, 12);
         Assert.Equal(Math.Sqrt((0.04 + 0.01 + 0 + 0.01 + 0.04) / 5), d.Rmse, 12);
         Assert.Equal(Math.Sqrt(0.1 / 4), d.SdEstimate, 12);
+        Assert.Equal(Math.Sqrt(0.1 / 4), d.SdError, 12);   // the truth is the same in every world: errors vary as the estimates
         Assert.Equal(0.15, d.MeanStdError, 12);
         Assert.Equal(1.0, d.Coverage);             // |e| ≤ 0.2 < 1.96 · 0.15
         Assert.Equal(1.0, d.RejectionRate);        // every estimate ≈ 1 is far from 0
