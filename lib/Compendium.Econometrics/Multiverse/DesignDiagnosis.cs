@@ -199,6 +199,13 @@ public sealed record DesignDiagnosisResult(ImmutableArray<DiagnosisScenario> Sce
         Draws = [.. Draws.Where(d => d.Scenario == scenario)],
     };
 
+    /// <summary>The diagnosis restricted to the estimators named in <paramref name="names"/> (their draws only).</summary>
+    public DesignDiagnosisResult OnlyEstimators(IEnumerable<string> names)
+    {
+        var keep = names.ToHashSet(StringComparer.Ordinal);
+        return this with { Estimators = [.. Estimators.Where(e => keep.Contains(e.Name))], Draws = [.. Draws.Where(d => keep.Contains(d.Estimator))] };
+    }
+
     /// <summary>The first scenario with a non-zero effect (bias, coverage, power), or null.</summary>
     public DiagnosisScenario? EffectScenario => Scenarios.FirstOrDefault(s => !s.ZeroEffect);
     /// <summary>The first scenario with a zero effect (size), or null.</summary>
@@ -241,8 +248,8 @@ public sealed record DesignDiagnosisResult(ImmutableArray<DiagnosisScenario> Sce
             "power and size = share rejecting H0: no effect at 5% (for a test: share rejecting its null).",
             $"Monte Carlo SE of a share p over R worlds: √(p(1 − p)/R), at most {N(0.5 / Math.Sqrt(Options.Worlds), 3)}.",
             "Are the SEs right? Compare the mean SE with the SD of the estimates over worlds (the sampling variability of the estimator). " +
-            "Each world's true effect is that world's own average effect on its treated cities, which moves with the estimate, so the errors vary less " +
-            "than the estimates (SD of errors < SD of estimates): an SE that is right for the estimator is conservative for the world's own effect, " +
+            "Each world's true effect is that world's own average effect on its treated cities, which moves with the estimate, so the errors can vary less " +
+            "than the estimates (SD of errors < SD of estimates): an SE that is right for the estimator is then conservative for the world's own effect, " +
             "and coverage can exceed 95% (sampling- versus design-based uncertainty; Abadie, Athey, Imbens and Wooldridge 2020, Econometrica 88(1), 265–296).",
         };
         return new Table(id, title, ["Estimator", "Mean estimate", "Mean truth", "Bias (MC SE)", "RMSE", "SD of estimates", "SD of errors", "Mean SE", "Coverage", "Power", "Size", "Failures"], rows, notes);

@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Compendium.Data;
 using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Matching;
 using Compendium.Econometrics.Multiverse;
+using Compendium.Econometrics.Randomization;
+using Compendium.Econometrics.Spatial;
 using Compendium.Simulation;
 
 namespace Compendium.Multiverse;
@@ -38,9 +42,10 @@ public static class StudyDiagnosis
     /// <summary>
     /// The paper's pipeline as diagnosis entries: every effect estimator of <see cref="StudyMultiverse.Estimators"/>
     /// on <paramref name="design"/> (an estimator that takes no controls runs without them, and its label says so),
-    /// and the event-study pre-trend test (bins −4 and 6, as notebook 05).
+    /// the event-study pre-trend test (bins −4 and 6, as notebook 05) and, with <paramref name="checks"/>, the
+    /// robustness checks of notebooks 06 and 10 (<see cref="Checks"/>).
     /// </summary>
-    public static ImmutableArray<DiagnosisEstimator<ColumnTable>> Pipeline(DidDesign? design = null)
+    public static ImmutableArray<DiagnosisEstimator<ColumnTable>> Pipeline(DidDesign? design = null, bool checks = true)
     {
         design ??= PaperDesign;
         var bare = design with { Controls = [] };
@@ -51,7 +56,49 @@ public static class StudyDiagnosis
             else if (e.Unavailable(bare) is null) list.Add(e.ForDiagnosis(bare) with { Label = e.Label + " (no controls)" });
         }
         list.Add(DidEstimators.EventStudyPreTrend(design));
+        if (checks) list.AddRange(Checks(design));
         return [.. list];
+    }
+
+    /// <summary>Draws of the placebo test in each world: enough for a p-value at the 5% level (its floor is 1/100).</summary>
+    public const int PlaceboDraws = 99;
+
+    /// <summary>
+    /// The paper's robustness checks as diagnosis entries, on the TWFE formula of <paramref name="design"/>:
+    /// the placebo test (randomisation p-value of |t| over <see cref="PlaceboDraws"/> draws of random units and
+    /// years, seed 1, as notebook 06 with fewer draws; a test, so only its rejection rates count); PSM-DID
+    /// (nearest-neighbour matching on the controls by year without a caliper, so every treated city-year is
+    /// matched and the estimand stays the ATT of all treated city-years; the TWFE fit on the matched sample);
+    /// and the direct effect of the treatment in the spatial Durbin model with city and year fixed effects
+    /// (Lee–Yu; W = inverse distance with a 500 km cut-off, row-standardised, as notebook 10's first W;
+    /// delta-method SE, normal interval). The true effect of each world is its ATT, which the direct effect
+    /// approximates only as far as the spillovers are small: the diagnosis shows how far.
+    /// </summary>
+    public static ImmutableArray<DiagnosisEstimator<ColumnTable>> Checks(DidDesign design)
+    {
+        var controls = design.Controls.IsDefaultOrEmpty ? [] : design.Controls.ToArray();
+        // W depends on the cities' coordinates only, the same in every world: built (with its eigenvalues) once.
+        SpatialWeights? w = null;
+        var gate = new object();
+        SpatialWeights W(ColumnTable data)
+        {
+            lock (gate) return w ??= SpatialWeights.FromData(data, design.Unit, "latitude", "longitude", WeightsSpec.Parse("inverse-distance,cutoff=500"));
+        }
+        return
+        [
+            new("placebo", $"Placebo test ({PlaceboDraws} draws)", data => DiagnosisDraw.Test(
+                Placebo.Fit(data, design.TwfeFormula, design.Treatment, design.Unit, design.Time, Vcov.Cluster(design.Cluster),
+                    new PlaceboOptions(PlaceboDraws, 1, PlaceboScheme.Both)).PValue), IsTest: true),
+            new("psm", "PSM-DID (by year, no caliper)", data => DiagnosisDraw.Of(EffectEstimate.From(
+                PropensityScoreMatching.Fit(data, PanelSchema.Pilot, controls, design.TwfeFormula, Vcov.Cluster(design.Cluster),
+                    new MatchingOptions(By: design.Time)).Matched, design.Treatment))),
+            new("sdm", "Spatial Durbin, direct effect", data =>
+            {
+                var fit = SpatialDurbin.Fit(data, design.TwfeFormula, W(data));
+                var d = fit.Impact(design.Treatment);
+                return DiagnosisDraw.Of(EffectEstimate.FromT(d.Direct, d.DirectSe, double.PositiveInfinity, fit.Nobs));
+            }),
+        ];
     }
 
     /// <summary>What a diagnosis simulates, in one line (the data banner of its tables and figures).</summary>
@@ -99,11 +146,14 @@ public static class StudyDiagnosis
     /// same seeds throughout (common random numbers), in the calibrated scenario only: the knobs shape the
     /// effect, so the zero-effect worlds (and the sizes) are the same at every value. A value equal to the
     /// calibration reuses the first worlds of <paramref name="baseline"/> when it has at least as many from
-    /// the same first seed.
+    /// the same first seed (restricted to <paramref name="estimators"/>). The default estimators are the
+    /// effect estimators and the pre-trend test without the robustness checks (<c>Pipeline(checks: false)</c>):
+    /// the sweep asks where the estimators fail as the effect's shape changes.
     /// </summary>
     public static DiagnosisSweep Sweep(StudyFacts facts, DesignDiagnosisOptions options, IReadOnlyList<DiagnosisEstimator<ColumnTable>>? estimators = null,
         IReadOnlyList<DesignKnob>? knobs = null, DesignDiagnosisResult? baseline = null)
     {
+        var entries = estimators ?? Pipeline(checks: false);
         var calibrated = new SimulationSettings();
         var runs = ImmutableArray.CreateBuilder<(string, string, DesignDiagnosisResult)>();
         foreach (var k in knobs ?? Knobs)
@@ -111,7 +161,8 @@ public static class StudyDiagnosis
             {
                 var s = k.Apply(calibrated, v);
                 var r = s == calibrated && baseline is not null && baseline.Options.Worlds >= options.Worlds && baseline.Options.FirstSeed == options.FirstSeed
-                    ? baseline.FirstWorlds(options.Worlds).Only(Scenarios[0].Name) : Run(facts, options, s, estimators, zeroEffect: false);
+                    ? baseline.FirstWorlds(options.Worlds).Only(Scenarios[0].Name).OnlyEstimators(entries.Select(e => e.Name))
+                    : Run(facts, options, s, entries, zeroEffect: false);
                 runs.Add((k.Label, v.ToString(CultureInfo.InvariantCulture) + (s == calibrated ? " (calibration)" : ""), r));
             }
         return new DiagnosisSweep(runs.ToImmutable());
