@@ -110,21 +110,28 @@ public static class MultiverseFigures
         {
             var xs = new List<string>(); var ys = new List<double>();
             foreach (var e in diagnosis.Estimators.Where(e => !e.IsTest))
-                foreach (var (_, est, truth) in diagnosis.Estimates(e.Name, sc.Name)) { xs.Add(TwoLines(e.Label)); ys.Add(Round(est - truth)); }
+                foreach (var (_, est, truth) in diagnosis.Estimates(e.Name, sc.Name)) { xs.Add(WrapLabel(e.Label)); ys.Add(Round(est - truth)); }
             fig = fig.AddTrace(new { type = "box", name = sc.Label, x = xs, y = ys, boxmean = true, boxpoints = "outliers", marker = new { color = colours[k++ % colours.Length], size = 3 } });
         }
         return fig.WithLayout(new
         {
             boxmode = "group",
             yaxis = new { title = new { text = "Estimate − true effect (0 = the truth)" }, zeroline = true, zerolinecolor = "rgb(80,80,80)", zerolinewidth = 1.5 },
-            xaxis = new { title = new { text = $"Estimator ({diagnosis.Options.Worlds} simulated worlds per scenario)" }, tickangle = 0 },
+            xaxis = new { title = new { text = $"Estimator ({diagnosis.Options.Worlds} simulated worlds per scenario)" }, tickangle = 0, automargin = true },
             legend = new { orientation = "h", x = 0, y = 1.08 },
-            margin = new { b = 130 },
+            margin = new { b = 150 },
         });
     }
 
-    /// <summary>A label's parenthesised part on a second line, so that tick labels stay horizontal.</summary>
-    private static string TwoLines(string label) => label.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? label[..i] + "<br>" + label[(i + 1)..] : label;
+    /// <summary>A label wrapped at spaces into lines of at most 16 characters (a longer word stays whole), so that tick labels stay horizontal.</summary>
+    private static string WrapLabel(string label)
+    {
+        var lines = new List<string>();
+        foreach (var word in label.Split(' '))
+            if (lines.Count > 0 && lines[^1].Length + 1 + word.Length <= 16) lines[^1] += " " + word;
+            else lines.Add(word);
+        return string.Join("<br>", lines);
+    }
 
     /// <summary>
     /// Bias of each effect estimator as the knobs of a sweep change: one panel per knob, the knob's values

@@ -89,7 +89,7 @@ public static class StudyDiagnosis
             new("placebo", $"Placebo test ({PlaceboDraws} draws)", data => DiagnosisDraw.Test(
                 Placebo.Fit(data, design.TwfeFormula, design.Treatment, design.Unit, design.Time, Vcov.Cluster(design.Cluster),
                     new PlaceboOptions(PlaceboDraws, 1, PlaceboScheme.Both)).PValue), IsTest: true),
-            new("psm", "PSM-DID (by year, no caliper)", data => DiagnosisDraw.Of(EffectEstimate.From(
+            new("psm", "PSM-DID (by year)", data => DiagnosisDraw.Of(EffectEstimate.From(
                 PropensityScoreMatching.Fit(data, PanelSchema.Pilot, controls, design.TwfeFormula, Vcov.Cluster(design.Cluster),
                     new MatchingOptions(By: design.Time)).Matched, design.Treatment))),
             new("sdm", "Spatial Durbin, direct effect", data =>
