@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Resampling;
 
@@ -9,56 +9,39 @@ namespace Compendium.Cli;
 /// OLS model on any CSV. <c>--json</c>: coefficient, estimate, std_error, t, p, ci_low, ci_high, draws,
 /// full_enumeration, cluster, clusters, weights, seed, null, nobs.
 /// </summary>
-public sealed class BootCommand : ICliCommand, IHasFlags
+public sealed class BootCommand : CommandDefinition
 {
-    /// <inheritdoc/>
-    public string Name => "boot";
-    /// <inheritdoc/>
-    public string Summary => "wild cluster bootstrap (restricted, Rademacher/Webb) p-value and interval for one coefficient";
-    /// <inheritdoc/>
-    public string Usage => """
-        usage: compendium boot --data FILE.csv --formula "y ~ d + x | fe1 + fe2" --coef d --cluster VAR
-                               [--draws 9999] [--weights rademacher|webb] [--seed 1] [--null 0] [--alpha 0.05] [--no-ci] [--json]
-          --draws     bootstrap draws; with Rademacher weights and 2^G <= draws all sign vectors are enumerated
-          --null      the value r of H0: coef = r
-          --no-ci     skip the confidence interval (test inversion)
-          --json      JSON: coefficient, estimate, std_error, t, p, ci_low, ci_high, draws, full_enumeration, clusters, weights, seed
-        """;
-    /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["json", "no-ci"];
+    private readonly Option<string> _data = Text("--data", "CSV file", required: true, helpName: "FILE");
+    private readonly Option<string> _formula = Text("--formula", "fixest-style \"y ~ d + x | fe1 + fe2\"", required: true, helpName: "FORMULA");
+    private readonly Option<string> _coef = Text("--coef", "the coefficient tested", required: true, helpName: "NAME");
+    private readonly Option<string> _cluster = Text("--cluster", "the cluster variable", required: true, helpName: "VAR");
+    private readonly Option<int> _draws = Int("--draws", "bootstrap draws; with Rademacher weights and 2^G <= draws all sign vectors are enumerated", 9999);
+    private readonly Option<string> _weights = Text("--weights", "rademacher or webb", helpName: "rademacher|webb", defaultValue: "rademacher");
+    private readonly Option<ulong> _seed = Seed("seed of the random stream");
+    private readonly Option<double> _null = Number("--null", "the value r of H0: coef = r", 0, "R");
+    private readonly Option<double> _alpha = Number("--alpha", "level of the confidence interval (1 - alpha)", 0.05, "A");
+    private readonly Option<bool> _noCi = Flag("--no-ci", "skip the confidence interval (test inversion)");
+    private readonly Option<bool> _json = Flag("--json", "JSON: coefficient, estimate, std_error, t, p, ci_low, ci_high, draws, full_enumeration, clusters, weights, seed");
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public override string Name => "boot";
+    /// <inheritdoc/>
+    public override string Summary => "wild cluster bootstrap (restricted, Rademacher/Webb) p-value and interval for one coefficient";
+    /// <inheritdoc/>
+    protected override IEnumerable<Symbol> Symbols => [_data, _formula, _coef, _cluster, _draws, _weights, _seed, _null, _alpha, _noCi, _json];
+
+    /// <inheritdoc/>
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var dataPath = args.Required("data");
-        var formula = args.Required("formula");
-        var coef = args.Required("coef");
-        var cluster = args.Required("cluster");
-        int draws = args.Int("draws", 9999);
-        var weights = args.Option("weights") ?? "rademacher";
-        var seedText = args.Option("seed");
-        double nul = Number(args.Option("null"), "null", 0);
-        double alpha = Number(args.Option("alpha"), "alpha", 0.05);
-        bool noCi = args.Flag("no-ci");
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        ulong seed = seedText is null ? 1 : ulong.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
-            ? s : throw new UsageException($"option --seed: '{seedText}' is not a non-negative integer");
+        var weights = parse.GetValue(_weights);
         var w = weights switch
         {
             "rademacher" => WildWeights.Rademacher, "webb" => WildWeights.Webb,
             _ => throw new UsageException($"--weights is rademacher or webb, not '{weights}'"),
         };
-        if (!(alpha > 0 && alpha < 1)) throw new UsageException("--alpha must lie in (0, 1)");
-        var r = WildClusterBootstrap.Test(ColumnTableCsv.Read(dataPath), formula, coef, cluster,
-            new WildBootstrapOptions(draws, w, seed, nul, alpha, !noCi));
-        stdout.Write(json ? r.ToJson() + "\n" : r.ToTable().ToMarkdown());
-        return 0;
+        var options = new WildBootstrapOptions(parse.GetValue(_draws), w, parse.GetValue(_seed), parse.GetValue(_null), Probability(parse, _alpha), !parse.GetValue(_noCi));
+        var r = WildClusterBootstrap.Test(ColumnTableCsv.Read(parse.GetRequiredValue(_data)), parse.GetRequiredValue(_formula),
+            parse.GetRequiredValue(_coef), parse.GetRequiredValue(_cluster), options);
+        return Write(stdout, parse.GetValue(_json), r.ToJson, () => r.ToTable().ToMarkdown());
     }
-
-    internal static double Number(string? text, string name, double fallback) =>
-        text is null ? fallback
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new UsageException($"option --{name}: '{text}' is not a number");
 }

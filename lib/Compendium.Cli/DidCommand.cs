@@ -1,5 +1,4 @@
-using System.Collections.Immutable;
-using System.Globalization;
+using System.CommandLine;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Staggered;
@@ -14,54 +13,39 @@ namespace Compendium.Cli;
 /// <c>dynamic_vcov</c> (cs, sa), <c>overall</c> {estimate, std_error, ci_low, ci_high} and
 /// <c>pretest</c> {name, statistic, df1, df2, p, null}.
 /// </summary>
-public sealed class DidCommand : ICliCommand, IHasFlags
+public sealed class DidCommand : CommandDefinition
 {
-    /// <inheritdoc/>
-    public string Name => "did";
-    /// <inheritdoc/>
-    public string Summary => "staggered DID: Callaway–Sant'Anna, Sun–Abraham or imputation (BJS) on a panel CSV";
-    /// <inheritdoc/>
-    public string Usage => """
-        usage: compendium did --estimator cs|sa|bjs --data FILE.csv --y Y --unit U --time T --group G
-                              [--control never|notyet|last] [--method reg|ipw|dr] [--covariates a,b]
-                              [--base-period varying|universal] [--bootstrap B] [--seed S] [--alpha A] [--leads K] [--json]
-          --group        first treated period of each unit (0 or empty: never treated)
-          --control      cs: never (default) or notyet; sa: never (default) or last (last-treated cohort)
-          --method       cs: 2x2 estimator, reg, ipw or dr (default dr, did's default)
-          --covariates   cs: comma-separated covariates (conditional parallel trends)
-          --base-period  cs: varying (default) or universal
-          --bootstrap    cs: multiplier-bootstrap draws (default 0: analytical SEs) with uniform bands; --seed (default 1)
-          --leads        bjs: leads in the pre-trend test on untreated observations (default 3)
-          --json         JSON: att_gt [{group, time, att, std_error}] (cs), dynamic [{event_time, estimate,
-                         std_error, ci_low, ci_high}], dynamic_vcov, overall {estimate, std_error}, pretest {statistic, p}
-        """;
-    /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["json"];
+    private readonly Option<string> _estimator = Text("--estimator", "cs (Callaway–Sant'Anna), sa (Sun–Abraham) or bjs (imputation)", required: true, helpName: "cs|sa|bjs");
+    private readonly Option<string> _data = Text("--data", "panel CSV", required: true, helpName: "FILE");
+    private readonly Option<string> _y = Text("--y", "outcome column", required: true, helpName: "Y");
+    private readonly Option<string> _unit = Text("--unit", "unit column", required: true, helpName: "U");
+    private readonly Option<string> _time = Text("--time", "period column", required: true, helpName: "T");
+    private readonly Option<string> _group = Text("--group", "first treated period of each unit (0 or empty: never treated)", required: true, helpName: "G");
+    private readonly Option<string> _control = Text("--control", "cs: never (default) or notyet; sa: never (default) or last (last-treated cohort)", helpName: "never|notyet|last");
+    private readonly Option<string> _method = Text("--method", "cs: 2x2 estimator, reg, ipw or dr (default dr, did's default)", helpName: "reg|ipw|dr");
+    private readonly Option<string> _covariates = Text("--covariates", "cs: comma-separated covariates (conditional parallel trends)", helpName: "a,b");
+    private readonly Option<string> _basePeriod = Text("--base-period", "cs: varying (default) or universal", helpName: "varying|universal");
+    private readonly Option<int> _bootstrap = Int("--bootstrap", "cs: multiplier-bootstrap draws (0: analytical SEs) with uniform bands", 0, "B");
+    private readonly Option<ulong> _seed = Seed("cs: seed of the multiplier bootstrap");
+    private readonly Option<double> _alpha = Number("--alpha", "level of the intervals and bands (1 - alpha)", 0.05, "A");
+    private readonly Option<int> _leads = Int("--leads", "bjs: leads in the pre-trend test on untreated observations", 3, "K");
+    private readonly Option<bool> _json = Flag("--json", "JSON: att_gt [{group, time, att, std_error}] (cs), dynamic [{event_time, estimate, std_error, ci_low, ci_high}], dynamic_vcov, overall {estimate, std_error}, pretest {statistic, p}");
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public override string Name => "did";
+    /// <inheritdoc/>
+    public override string Summary => "staggered DID: Callaway–Sant'Anna, Sun–Abraham or imputation (BJS) on a panel CSV";
+    /// <inheritdoc/>
+    protected override IEnumerable<Symbol> Symbols => [_estimator, _data, _y, _unit, _time, _group, _control, _method, _covariates, _basePeriod, _bootstrap, _seed, _alpha, _leads, _json];
+
+    /// <inheritdoc/>
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var estimator = args.Required("estimator");
-        var dataPath = args.Required("data");
-        var y = args.Required("y");
-        var unit = args.Required("unit");
-        var time = args.Required("time");
-        var group = args.Required("group");
-        var control = args.Option("control");
-        var method = args.Option("method");
-        var covariates = args.Option("covariates");
-        var basePeriod = args.Option("base-period");
-        int bootstrap = args.Int("bootstrap", 0);
-        var seedText = args.Option("seed");
-        var alphaText = args.Option("alpha");
-        int leads = args.Int("leads", 3);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        ulong seed = seedText is null ? 1 : ulong.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
-            ? s : throw new UsageException($"option --seed: '{seedText}' is not a non-negative integer");
-        double alpha = alphaText is null ? 0.05 : double.TryParse(alphaText, NumberStyles.Float, CultureInfo.InvariantCulture, out var a) && a > 0 && a < 1
-            ? a : throw new UsageException($"option --alpha: '{alphaText}' is not a number in (0, 1)");
+        var estimator = parse.GetRequiredValue(_estimator);
+        var (control, method, covariates, basePeriod) = (parse.GetValue(_control), parse.GetValue(_method), parse.GetValue(_covariates), parse.GetValue(_basePeriod));
+        int bootstrap = parse.GetValue(_bootstrap), leads = parse.GetValue(_leads);
+        double alpha = Probability(parse, _alpha);
+        bool json = parse.GetValue(_json);
         void Only(string est, string option, object? value)
         {
             if (value is not null && estimator != est) throw new UsageException($"option --{option} applies to --estimator {est} only");
@@ -69,7 +53,8 @@ public sealed class DidCommand : ICliCommand, IHasFlags
         Only("cs", "method", method); Only("cs", "covariates", covariates); Only("cs", "base-period", basePeriod);
         Only("cs", "bootstrap", bootstrap == 0 ? null : bootstrap);
         Only("bjs", "leads", leads == 3 ? null : leads);
-        var data = ColumnTableCsv.Read(dataPath);
+        var (y, unit, time, group) = (parse.GetRequiredValue(_y), parse.GetRequiredValue(_unit), parse.GetRequiredValue(_time), parse.GetRequiredValue(_group));
+        var data = ColumnTableCsv.Read(parse.GetRequiredValue(_data));
         EstimationResult result;
         switch (estimator)
         {
@@ -83,7 +68,7 @@ public sealed class DidCommand : ICliCommand, IHasFlags
                     covariates is null ? [] : [.. covariates.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
                     basePeriod switch { null or "varying" => BasePeriod.Varying, "universal" => BasePeriod.Universal,
                         _ => throw new UsageException($"--base-period is varying or universal, not '{basePeriod}'") },
-                    bootstrap, seed, alpha);
+                    bootstrap, parse.GetValue(_seed), alpha);
                 var cs = CallawaySantAnna.Fit(data, y, unit, time, group, o);
                 if (!json) stdout.Write(cs.AttGtTable().ToMarkdown() + "\n");
                 result = cs;
@@ -106,7 +91,6 @@ public sealed class DidCommand : ICliCommand, IHasFlags
             default:
                 throw new UsageException($"--estimator is cs, sa or bjs, not '{estimator}'");
         }
-        stdout.Write(json ? result.ToJson() + "\n" : result.ToTable().ToMarkdown());
-        return 0;
+        return Write(stdout, json, result.ToJson, () => result.ToTable().ToMarkdown());
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
@@ -17,44 +18,43 @@ namespace Compendium.Cli;
 /// study, Sun–Abraham, or Callaway–Sant'Anna with the universal base period). <c>--json</c>: restriction,
 /// method, l, estimate, original {lower, upper}, bounds [{m, lower, upper}], breakdown, num_pre, num_post.
 /// </summary>
-public sealed class HonestCommand : ICliCommand, IHasFlags
+public sealed class HonestCommand : CommandDefinition
 {
-    /// <inheritdoc/>
-    public string Name => "honest";
-    /// <inheritdoc/>
-    public string Summary => "HonestDiD robust confidence sets (relative magnitudes / smoothness) for an event study";
-    /// <inheritdoc/>
-    public string Usage => """
-        usage: compendium honest --event-study FILE.json [options]
-               compendium honest --data FILE.csv --y Y --unit U --time T --group G [--estimator twfe|sa|cs] [options]
-          options: [--restriction rm|sd] [--m 0.5,1,1.5,2] [--l 1,0] [--alpha 0.05] [--json]
-          --event-study  JSON of 'compendium did --estimator cs|sa --json' (dynamic + dynamic_vcov; cs needs
-                         --base-period universal), or {"betahat": [...], "sigma": [[...]], "num_pre": k, "num_post": m}
-          --estimator    for a panel: twfe (event study y ~ i(event time, ref = -1) | unit + time, clustered by unit;
-                         default), sa (Sun–Abraham) or cs (Callaway–Sant'Anna, universal base period)
-          --restriction  rm: relative magnitudes, conditional least-favourable hybrid (default);
-                         sd: smoothness, fixed-length CI
-          --m            grid of Mbar (rm, default 0.5,1,1.5,2) or M (sd, default 10 values from 0 to SE of the first lead)
-          --l            weights of the target over the post-treatment effects (default: the first one)
-          --json         JSON: original {lower, upper}, bounds [{m, lower, upper}], breakdown
-        """;
-    /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["json"];
+    private readonly Option<string> _eventStudy = Text("--event-study", "JSON of 'compendium did --estimator cs|sa --json' (dynamic + dynamic_vcov; cs needs --base-period universal), or {\"betahat\": [...], \"sigma\": [[...]], \"num_pre\": k, \"num_post\": m}", helpName: "FILE.json");
+    private readonly Option<string> _data = Text("--data", "a panel CSV to estimate the event study from (instead of --event-study); needs --y, --unit, --time, --group", helpName: "FILE.csv");
+    private readonly Option<string> _y = Text("--y", "outcome column (with --data)", helpName: "Y");
+    private readonly Option<string> _unit = Text("--unit", "unit column (with --data)", helpName: "U");
+    private readonly Option<string> _time = Text("--time", "period column (with --data)", helpName: "T");
+    private readonly Option<string> _group = Text("--group", "first treated period of each unit (with --data; 0 or empty: never treated)", helpName: "G");
+    private readonly Option<string> _estimator = Text("--estimator", "for a panel: twfe (event study y ~ i(event time, ref = -1) | unit + time, clustered by unit), sa (Sun–Abraham) or cs (Callaway–Sant'Anna, universal base period)", helpName: "twfe|sa|cs", defaultValue: "twfe");
+    private readonly Option<string> _restriction = Text("--restriction", "rm: relative magnitudes, conditional least-favourable hybrid; sd: smoothness, fixed-length CI", helpName: "rm|sd", defaultValue: "rm");
+    private readonly Option<string> _m = Text("--m", "grid of Mbar (rm, default 0.5,1,1.5,2) or M (sd, default 10 values from 0 to SE of the first lead)", helpName: "0.5,1,1.5,2");
+    private readonly Option<string> _l = Text("--l", "weights of the target over the post-treatment effects (default: the first one)", helpName: "1,0");
+    private readonly Option<double> _alpha = Number("--alpha", "level of the confidence sets (1 - alpha)", 0.05, "A");
+    private readonly Option<bool> _json = Flag("--json", "JSON: restriction, method, l, estimate, original {lower, upper}, bounds [{m, lower, upper}], breakdown, num_pre, num_post");
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public override string Name => "honest";
+    /// <inheritdoc/>
+    public override string Summary => "HonestDiD robust confidence sets (relative magnitudes / smoothness) for an event study";
+    /// <inheritdoc/>
+    public override string Details => """
+        Give either --event-study FILE.json or --data FILE.csv --y Y --unit U --time T --group G [--estimator twfe|sa|cs].
+        """;
+    /// <inheritdoc/>
+    protected override IEnumerable<Symbol> Symbols => [_eventStudy, _data, _y, _unit, _time, _group, _estimator, _restriction, _m, _l, _alpha, _json];
+
+    /// <inheritdoc/>
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var esPath = args.Option("event-study");
-        var dataPath = args.Option("data");
-        var y = args.Option("y"); var unit = args.Option("unit"); var time = args.Option("time"); var group = args.Option("group");
-        var estimator = args.Option("estimator") ?? "twfe";
-        var restriction = args.Option("restriction") ?? "rm";
-        var m = args.Option("m");
-        var l = args.Option("l");
-        double alpha = BootCommand.Number(args.Option("alpha"), "alpha", 0.05);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
+        var esPath = parse.GetValue(_eventStudy);
+        var dataPath = parse.GetValue(_data);
+        var (y, unit, time, group) = (parse.GetValue(_y), parse.GetValue(_unit), parse.GetValue(_time), parse.GetValue(_group));
+        var estimator = parse.GetValue(_estimator);
+        var restriction = parse.GetValue(_restriction);
+        var (m, l) = (parse.GetValue(_m), parse.GetValue(_l));
+        double alpha = parse.GetValue(_alpha);
+        bool json = parse.GetValue(_json);
         if ((esPath is null) == (dataPath is null)) throw new UsageException("give either --event-study FILE.json or --data FILE.csv");
         var o = new HonestDidOptions(
             restriction switch { "rm" => HonestRestriction.RelativeMagnitudes, "sd" => HonestRestriction.Smoothness,
@@ -78,8 +78,7 @@ public sealed class HonestCommand : ICliCommand, IHasFlags
             };
             r = HonestDid.Fit(path, o);
         }
-        stdout.Write(json ? r.ToJson() + "\n" : r.ToTable().ToMarkdown());
-        return 0;
+        return Write(stdout, json, r.ToJson, () => r.ToTable().ToMarkdown());
     }
 
     private static ImmutableArray<double> List(string text, string name) =>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Compendium.Data;
@@ -12,52 +13,44 @@ namespace Compendium.Cli;
 /// combination of the defensible choices (control sets, treatment timing, sample, index construction,
 /// fixed effects, clustering, estimator) fitted, summarised and ranked.
 /// </summary>
-public sealed class MultiverseCommand : ICliCommand, IHasFlags
+public sealed class MultiverseCommand : CommandDefinition
 {
-    /// <inheritdoc/>
-    public string Name => "multiverse";
-    /// <inheritdoc/>
-    public string Summary => "specification curve over every defensible choice (controls, timing, sample, index, FE, clustering, estimator)";
-    /// <inheritdoc/>
-    public string Usage => $$"""
-        usage: compendium multiverse --data FILE [--choices FILE.json] [--threads N] [--specifications OUT.csv] [--facts DIR] [--json]
+    private readonly Option<string> _data = Text("--data", "a study panel (.csv or .xlsx, the schema of data/README.md; checked as 'validate' does)", required: true, helpName: "FILE");
+    private readonly Option<string> _choices = Text("--choices", "the choices to cross, a JSON object of arrays (default: the paper's multiverse, below)", helpName: "FILE.json");
+    private readonly Option<int> _threads = Int("--threads", "specifications fitted at once (0: one per core); the result does not depend on it", 0);
+    private readonly Option<string> _specifications = Text("--specifications", "write every specification with its estimate to this CSV", helpName: "OUT.csv");
+    private readonly Option<string> _facts = Text("--facts", "folder with cities.csv, pilot_zones.csv, national.csv (default: the repository's data/)", helpName: "DIR");
+    private readonly Option<bool> _json = Flag("--json", "print JSON instead of tables. Fields: effect; choices {name: [options]}; summary {specifications, estimated, skipped, failed, skip_reasons [{reason, count}], fail_reasons, share_positive, share_positive_significant, share_negative_significant, median, q25, q75, min, max}; most_influential; influence [{choice, mean_abs_shift, pairs, median_range, options [{option, estimated, median, share_positive_significant}]}]; specifications [{index, choices {name: option}, estimate, std_error, ci_low, ci_high, p, nobs | skipped | failed}]");
 
-          --data FILE        a study panel (.csv or .xlsx, the schema of data/README.md; checked as 'validate' does)
-          --choices FILE     the choices to cross, a JSON object of arrays (default: the paper's multiverse):
-                               {"controls": ["all-subsets"], "timing": ["default", "alternative"],
-                                "sample": ["all", "no_municipalities", "no_capitals", "no_2020_2022"],
-                                "index": ["entropy_pooled", "entropy_per_year", "equal_weights", "pca"],
-                                "fixed_effects": ["city+year", "city+province_year"], "cluster": ["city", "province"],
-                                "estimator": [{{string.Join(", ", StudyMultiverse.DefaultEstimators.Select(e => $"\"{e}\""))}}]}
-                             controls: "all-subsets" (the 32 subsets of the five controls), "none", "study", or columns joined by '+';
-                             timing "panel" uses the file's own treat column; a choice left out takes the paper's option;
-                             estimators available: {{string.Join(", ", StudyMultiverse.Estimators.Select(e => e.Name))}}
-          --threads N        specifications fitted at once (default: one per core); the result does not depend on it
-          --specifications F write every specification with its estimate to F (CSV)
-          --json             print JSON instead of tables. Fields: effect; choices {name: [options]}; summary {specifications,
-                             estimated, skipped, failed, skip_reasons [{reason, count}], fail_reasons, share_positive,
-                             share_positive_significant, share_negative_significant, median, q25, q75, min, max};
-                             most_influential; influence [{choice, mean_abs_shift, pairs, median_range, options [{option,
-                             estimated, median, share_positive_significant}]}]; specifications [{index, choices {name: option},
-                             estimate, std_error, ci_low, ci_high, p, nobs | skipped | failed}]
+    /// <inheritdoc/>
+    public override string Name => "multiverse";
+    /// <inheritdoc/>
+    public override string Summary => "specification curve over every defensible choice (controls, timing, sample, index, FE, clustering, estimator)";
+    /// <inheritdoc/>
+    public override string Details => $$"""
+        --choices, e.g. the default:
+          {"controls": ["all-subsets"], "timing": ["default", "alternative"],
+           "sample": ["all", "no_municipalities", "no_capitals", "no_2020_2022"],
+           "index": ["entropy_pooled", "entropy_per_year", "equal_weights", "pca"],
+           "fixed_effects": ["city+year", "city+province_year"], "cluster": ["city", "province"],
+           "estimator": [{{string.Join(", ", StudyMultiverse.DefaultEstimators.Select(e => $"\"{e}\""))}}]}
+        controls: "all-subsets" (the 32 subsets of the five controls), "none", "study", or columns joined by '+'; timing "panel" uses the file's own treat column; a choice left out takes the paper's option; estimators available: {{string.Join(", ", StudyMultiverse.Estimators.Select(e => e.Name))}}
 
         Significance is p < 0.05 with each specification's own standard errors. Unavailable combinations are skipped and counted.
         """;
     /// <inheritdoc/>
-    public IReadOnlyList<string> Flags => ["json"];
+    protected override IEnumerable<Symbol> Symbols => [_data, _choices, _threads, _specifications, _facts, _json];
 
     /// <inheritdoc/>
-    public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    protected override int Run(ParseResult parse, TextWriter stdout, TextWriter stderr)
     {
-        var dataPath = args.Required("data");
-        var choicesPath = args.Option("choices");
-        int threads = args.Int("threads", 0);
-        var specsPath = args.Option("specifications");
-        var factsDir = args.Option("facts") ?? StudyFacts.DefaultDataDir();
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
-        if (args.Positional.Count > 0) throw new UsageException($"unexpected argument '{args.Positional[0]}'");
-        if (threads < 0) throw new UsageException("--threads must be 0 (all cores) or more");
+        var dataPath = parse.GetRequiredValue(_data);
+        var choicesPath = parse.GetValue(_choices);
+        var specsPath = parse.GetValue(_specifications);
+        var factsDir = parse.GetValue(_facts) ?? StudyFacts.DefaultDataDir();
+        bool json = parse.GetValue(_json);
+        if (parse.GetValue(_threads) < 0) throw new UsageException("--threads must be 0 (all cores) or more");
+        int threads = parse.GetValue(_threads);
 
         var clock = Stopwatch.StartNew();
         var facts = StudyFacts.Load(factsDir);

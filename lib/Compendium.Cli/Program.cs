@@ -47,21 +47,22 @@ public static class Program
         }
 
         var parse = commands.Root().Parse(args.ToArray(), new ParserConfiguration());
-        var entry = commands.Find(parse.CommandResult.Command.Name);
-        if (entry is null)
+        var path = CommandPath(parse.CommandResult);
+        if (path.Count == 0 || commands.Find(path[0]) is null)
         {
             stderr.WriteLine($"error: {(parse.Errors.Count > 0 ? string.Join("; ", parse.Errors.Select(e => e.Message)) : "no command given")}. Commands: {string.Join(", ", commands.All.Select(c => c.Name))}.");
             return 2;
         }
+        var name = string.Join(" ", path);
         if (parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?"))
         {
-            entry.WriteHelp(stdout);
+            commands.WriteHelp(path, stdout);
             return 0;
         }
         if (parse.Errors.Count > 0)
         {
             stderr.WriteLine("error: " + string.Join("; ", parse.Errors.Select(e => e.Message)));
-            entry.WriteHelp(stderr);
+            commands.WriteHelp(path, stderr);
             return 2;
         }
         try
@@ -71,7 +72,7 @@ public static class Program
         catch (UsageException e)
         {
             stderr.WriteLine($"error: {e.Message}");
-            entry.WriteHelp(stderr);
+            commands.WriteHelp(path, stderr);
             return 2;
         }
         catch (InputException e)
@@ -88,11 +89,19 @@ public static class Program
         {
             var inner = Unwrap(e);
             var message = inner.Message.ReplaceLineEndings(" ").Trim();
-            stderr.WriteLine($"error: 'compendium {entry.Name}' stopped on an unexpected {inner.GetType().Name}: {message}"
+            stderr.WriteLine($"error: 'compendium {name}' stopped on an unexpected {inner.GetType().Name}: {message}"
                 + (verbose ? "" : " (run again with --verbose for the stack trace)"));
             if (verbose) stderr.WriteLine(e.ToString());
             return 1;
         }
+    }
+
+    /// <summary>The command words of a parse below the root, e.g. <c>["spatial", "moran"]</c>.</summary>
+    private static List<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var path = new List<string>();
+        for (var r = result; r?.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent) path.Insert(0, r.Command.Name);
+        return path;
     }
 
     /// <summary>The exception that says what happened, inside the wrappers of tasks, parallel loops and reflection.</summary>
@@ -103,11 +112,4 @@ public static class Program
         return e;
     }
 
-}
-
-/// <summary>A command's options that take no value (e.g. <c>--json</c>).</summary>
-public interface IHasFlags
-{
-    /// <summary>Names (without <c>--</c>) of the options that take no value; <c>help</c> is always one.</summary>
-    IReadOnlyList<string> Flags { get; }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Compendium.Econometrics.Numerics;
 
@@ -48,6 +49,7 @@ public sealed class Demeaner
     private readonly int _n;
     // Direct method
     private readonly int[]? _offsets;
+    private readonly int[]? _secondary;     // the second factor's codes when there are exactly two factors
     private readonly int _l;
     private readonly double[]? _chol;        // lower triangle, row-major L×L
     private readonly bool[]? _skip;
@@ -92,6 +94,7 @@ public sealed class Demeaner
             int acc = 0;
             for (int q = 1; q < _factors.Length; q++) { _offsets[q] = acc; acc += _factors[q].Levels; }
             _l = acc;
+            if (_factors.Length == 2) _secondary = _factors[1].Codes;
             if (allowDirect && _l <= MaxDirectLevels && SchurCost() <= 4e8)
             {
                 (_chol, _skip) = FactorSchur();
@@ -336,121 +339,71 @@ public sealed class Demeaner
         }
     }
 
+    // The exact method for two or more factors: partial the primary factor out of x, gather the residuals by the
+    // other factors' levels (b), solve the Schur system for their effects, subtract them, partial the primary out again.
     private void DirectDemean(double[] x, double[] result, double tolerance, double[]? effects)
     {
-        if (_groupStart is not null) { FusedDirectDemean(x, result, tolerance, effects); return; }
-        var p = _factors[0];
-        var pc = p.Codes;
-        var a = new double[p.Levels];
-        var inv0 = _invWeight[0];
-        if (_w is null) for (int i = 0; i < _n; i++) a[pc[i]] += x[i];
-        else for (int i = 0; i < _n; i++) a[pc[i]] += _w[i] * x[i];
-        for (int g = 0; g < a.Length; g++) a[g] *= inv0[g];
         var b = new double[_l];
-        int qn = _factors.Length;
-        if (qn == 2)
+        var inv0 = _invWeight[0];
+        if (_groupStart is not null)
         {
-            var c1 = _factors[1].Codes;
-            if (_w is null) for (int i = 0; i < _n; i++) b[c1[i]] += x[i] - a[pc[i]];
-            else for (int i = 0; i < _n; i++) b[c1[i]] += _w[i] * (x[i] - a[pc[i]]);
-        }
-        else
-            for (int i = 0; i < _n; i++)
+            // Rows grouped by the primary factor: two memory passes instead of four.
+            var start = _groupStart;
+            for (int g = 0; g < start.Length - 1; g++)
             {
-                double r = (_w is null ? 1.0 : _w[i]) * (x[i] - a[pc[i]]);
-                for (int q = 1; q < qn; q++) b[_offsets![q] + _factors[q].Codes[i]] += r;
+                int s = start[g], e = start[g + 1];
+                double sum = 0;
+                for (int i = s; i < e; i++) sum += _w is null ? x[i] : _w[i] * x[i];
+                double mean = sum * inv0[g];
+                for (int i = s; i < e; i++) AddToEffects(b, i, _w is null ? x[i] - mean : _w[i] * (x[i] - mean));
             }
+            SolveSchur(x, b, tolerance, effects);
+            FusedGroupDemean(x, result, b);
+            return;
+        }
+        var pc = _factors[0].Codes;
+        var a = new double[_factors[0].Levels];
+        PrimaryMeans(x, a);
+        for (int i = 0; i < _n; i++) AddToEffects(b, i, _w is null ? x[i] - a[pc[i]] : _w[i] * (x[i] - a[pc[i]]));
         SolveSchur(x, b, tolerance, effects);
-        Array.Clear(a);
-        if (qn == 2)
-        {
-            var c1 = _factors[1].Codes;
-            for (int i = 0; i < _n; i++) result[i] = x[i] - b[c1[i]];
-        }
-        else
-            for (int i = 0; i < _n; i++)
-            {
-                double z = x[i];
-                for (int q = 1; q < qn; q++) z -= b[_offsets![q] + _factors[q].Codes[i]];
-                result[i] = z;
-            }
-        if (_w is null) for (int i = 0; i < _n; i++) a[pc[i]] += result[i];
-        else for (int i = 0; i < _n; i++) a[pc[i]] += _w[i] * result[i];
-        for (int g = 0; g < a.Length; g++) a[g] *= inv0[g];
+        for (int i = 0; i < _n; i++) result[i] = MinusEffects(b, i, x[i]);
+        PrimaryMeans(result, a);
         for (int i = 0; i < _n; i++) result[i] -= a[pc[i]];
     }
 
-    // Rows grouped by the primary factor: two memory passes instead of four.
-    private void FusedDirectDemean(double[] x, double[] result, double tolerance, double[]? effects)
+    // a = (weighted) means of v by the primary factor's levels.
+    private void PrimaryMeans(double[] v, double[] a)
     {
-        if (_factors.Length > 2) { FusedDirectDemeanMany(x, result, tolerance, effects); return; }
-        var c1 = _factors[1].Codes;
+        var pc = _factors[0].Codes;
         var inv0 = _invWeight[0];
-        var start = _groupStart!;
-        var b = new double[_l];
-        int groups = start.Length - 1;
-        for (int g = 0; g < groups; g++)
-        {
-            int s = start[g], e = start[g + 1];
-            double sum = 0;
-            if (_w is null)
-            {
-                for (int i = s; i < e; i++) sum += x[i];
-                double mean = sum * inv0[g];
-                for (int i = s; i < e; i++) b[c1[i]] += x[i] - mean;
-            }
-            else
-            {
-                for (int i = s; i < e; i++) sum += _w[i] * x[i];
-                double mean = sum * inv0[g];
-                for (int i = s; i < e; i++) b[c1[i]] += _w[i] * (x[i] - mean);
-            }
-        }
-        SolveSchur(x, b, tolerance, effects);
-        FusedGroupDemean(x, result, b);
+        Array.Clear(a);
+        if (_w is null) for (int i = 0; i < _n; i++) a[pc[i]] += v[i];
+        else for (int i = 0; i < _n; i++) a[pc[i]] += _w[i] * v[i];
+        for (int g = 0; g < a.Length; g++) a[g] *= inv0[g];
     }
 
-    private void FusedDirectDemeanMany(double[] x, double[] result, double tolerance, double[]? effects)
+    // b[level of row i in every non-primary factor] += r (the Schur system's right-hand side).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddToEffects(double[] b, int i, double r)
     {
-        var inv0 = _invWeight[0];
-        var start = _groupStart!;
-        var b = new double[_l];
-        int groups = start.Length - 1, qn = _factors.Length;
-        for (int g = 0; g < groups; g++)
-        {
-            int s = start[g], e = start[g + 1];
-            double sum = 0;
-            for (int i = s; i < e; i++) sum += (_w is null ? 1.0 : _w[i]) * x[i];
-            double mean = sum * inv0[g];
-            for (int i = s; i < e; i++)
-            {
-                double r = (_w is null ? 1.0 : _w[i]) * (x[i] - mean);
-                for (int q = 1; q < qn; q++) b[_offsets![q] + _factors[q].Codes[i]] += r;
-            }
-        }
-        SolveSchur(x, b, tolerance, effects);
-        for (int g = 0; g < groups; g++)
-        {
-            int s = start[g], e = start[g + 1];
-            double sum = 0;
-            for (int i = s; i < e; i++)
-            {
-                double z = x[i];
-                for (int q = 1; q < qn; q++) z -= b[_offsets![q] + _factors[q].Codes[i]];
-                result[i] = z;
-                sum += _w is null ? z : _w[i] * z;
-            }
-            double mean = sum * inv0[g];
-            for (int i = s; i < e; i++) result[i] -= mean;
-        }
+        if (_secondary is not null) { b[_secondary[i]] += r; return; }
+        for (int q = 1; q < _factors.Length; q++) b[_offsets![q] + _factors[q].Codes[i]] += r;
     }
 
-    // result = z − group mean of z by the (contiguous) primary factor, z = x − b[secondary code] (or x).
+    // z minus the non-primary factors' effects at row i, subtracted one factor after the other.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double MinusEffects(double[] b, int i, double z)
+    {
+        if (_secondary is not null) return z - b[_secondary[i]];
+        for (int q = 1; q < _factors.Length; q++) z -= b[_offsets![q] + _factors[q].Codes[i]];
+        return z;
+    }
+
+    // result = z − group mean of z by the (contiguous) primary factor, z = x minus the other factors' effects b (or x).
     private void FusedGroupDemean(double[] x, double[] result, double[]? b)
     {
         var inv0 = _invWeight[0];
         var start = _groupStart!;
-        var c1 = b is null ? null : _factors[1].Codes;
         int groups = start.Length - 1;
         for (int g = 0; g < groups; g++)
         {
@@ -458,7 +411,7 @@ public sealed class Demeaner
             double sum = 0;
             for (int i = s; i < e; i++)
             {
-                double z = c1 is null ? x[i] : x[i] - b![c1[i]];
+                double z = b is null ? x[i] : MinusEffects(b, i, x[i]);
                 result[i] = z;
                 sum += _w is null ? z : _w[i] * z;
             }

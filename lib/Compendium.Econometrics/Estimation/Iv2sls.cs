@@ -162,19 +162,7 @@ public static class Iv2sls
         // Instruments must add rank to X1 (and the fixed effects).
         var zf = x1.Concat(d.Inst).ToArray();
         var zfNorms = x1Norms.Concat(d.InstNorms).ToArray();
-        var zCheck = OlsSolver.Solve(zf, d.Y, zfNorms);
-        if (zCheck.Dropped.Length > 0)
-        {
-            var bad = zCheck.Dropped.Select(j => d.InstNames[j - x1.Length]).ToArray();
-            throw new InputException($"'{d.Formula}': instrument{(bad.Length > 1 ? "s" : "")} {string.Join(", ", bad.Select(b => $"'{b}'"))} " +
-                $"{(bad.Length > 1 ? "are" : "is")} collinear with the other instruments, the exogenous regressors{(d.FixedEffects.Count > 0 ? " or the fixed effects" : "")} (no variation of its own); drop {(bad.Length > 1 ? "them" : "it")}.");
-        }
-        var dCheck = OlsSolver.Solve(x1.Concat(d.Endog).ToArray(), d.Y, x1Norms.Concat(d.EndogNorms).ToArray());
-        if (dCheck.Dropped.Length > 0)
-        {
-            var bad = dCheck.Dropped.Select(j => d.EndogNames[j - x1.Length]).ToArray();
-            throw new InputException($"'{d.Formula}': endogenous regressor{(bad.Length > 1 ? "s" : "")} {string.Join(", ", bad.Select(b => $"'{b}'"))} collinear with the exogenous regressors{(d.FixedEffects.Count > 0 ? " or absorbed by the fixed effects" : "")}; nothing is left to instrument.");
-        }
+        CheckRank(d, x1, x1Norms, zf, zfNorms);
 
         // First stages.
         var first = new OlsSolution[k1];
@@ -208,7 +196,36 @@ public static class Iv2sls
         int kfe = v.ParameterCount - xHat.Length;
         int kfeIid = ctx.ParameterCount(SmallSampleConvention.Fixest, []) - xHat.Length;   // every absorbed parameter
 
-        // First-stage summaries: instrument coefficients, partial R², partial F under the model's vcov.
+        var firstStages = FirstStageSummaries(d, vcov, x1, x1Names, x1Norms, zf, first);
+        var diagnostics = Diagnose(d, vcov, x1, x1Norms, zf, zfNorms, vHat, kfe, kfeIid);
+        var sample = new SampleInfo(n, d.MissingDropped, d.SingletonsDropped, collinear,
+            d.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray());
+        return new IvResult(d.Formula, coefficients, v, vcov.Name, sample,
+            [.. d.EndogNames], [.. d.InstNames], firstStages, diagnostics, d.DemeaningMethod);
+    }
+
+    /// <summary>Instruments must add rank to X1 (and the fixed effects), and the endogenous regressors must not be collinear with X1: an <see cref="InputException"/> naming them otherwise.</summary>
+    private static void CheckRank(IvDesign d, double[][] x1, double[] x1Norms, double[][] zf, double[] zfNorms)
+    {
+        var zCheck = OlsSolver.Solve(zf, d.Y, zfNorms);
+        if (zCheck.Dropped.Length > 0)
+        {
+            var bad = zCheck.Dropped.Select(j => d.InstNames[j - x1.Length]).ToArray();
+            throw new InputException($"'{d.Formula}': instrument{(bad.Length > 1 ? "s" : "")} {string.Join(", ", bad.Select(b => $"'{b}'"))} " +
+                $"{(bad.Length > 1 ? "are" : "is")} collinear with the other instruments, the exogenous regressors{(d.FixedEffects.Count > 0 ? " or the fixed effects" : "")} (no variation of its own); drop {(bad.Length > 1 ? "them" : "it")}.");
+        }
+        var dCheck = OlsSolver.Solve(x1.Concat(d.Endog).ToArray(), d.Y, x1Norms.Concat(d.EndogNorms).ToArray());
+        if (dCheck.Dropped.Length > 0)
+        {
+            var bad = dCheck.Dropped.Select(j => d.EndogNames[j - x1.Length]).ToArray();
+            throw new InputException($"'{d.Formula}': endogenous regressor{(bad.Length > 1 ? "s" : "")} {string.Join(", ", bad.Select(b => $"'{b}'"))} collinear with the exogenous regressors{(d.FixedEffects.Count > 0 ? " or absorbed by the fixed effects" : "")}; nothing is left to instrument.");
+        }
+    }
+
+    /// <summary>First-stage summaries: instrument coefficients, partial R², partial F under the model's vcov.</summary>
+    private static ImmutableArray<IvFirstStage> FirstStageSummaries(IvDesign d, Vcov vcov, double[][] x1, string[] x1Names, double[] x1Norms, double[][] zf, OlsSolution[] first)
+    {
+        int n = d.N, k1 = d.Endog.Length, l1 = d.Inst.Length;
         var firstStages = ImmutableArray.CreateBuilder<IvFirstStage>(k1);
         for (int j = 0; j < k1; j++)
         {
@@ -221,12 +238,7 @@ public static class Iv2sls
             firstStages.Add(new IvFirstStage(d.EndogNames[j], fc.Skip(x1.Length).ToImmutableArray(), 1 - rssFull / rssRestricted,
                 wald with { Name = $"First-stage F ({d.EndogNames[j]})" }));
         }
-
-        var diagnostics = Diagnose(d, vcov, x1, x1Norms, zf, zfNorms, vHat, kfe, kfeIid);
-        var sample = new SampleInfo(n, d.MissingDropped, d.SingletonsDropped, collinear,
-            d.FixedEffects.Select(f => (f.Name, f.Levels)).ToImmutableArray());
-        return new IvResult(d.Formula, coefficients, v, vcov.Name, sample,
-            [.. d.EndogNames], [.. d.InstNames], firstStages.MoveToImmutable(), diagnostics, d.DemeaningMethod);
+        return firstStages.MoveToImmutable();
     }
 
     private static IvDiagnostics Diagnose(IvDesign d, Vcov vcov, double[][] x1, double[] x1Norms,
@@ -236,7 +248,7 @@ public static class Iv2sls
         int l = x1.Length + l1;               // instruments incl. exogenous regressors (and the constant without FE)
         double dfCd = n - l - kfeIid;   // Cragg–Donald: iid, independent of the coefficients' vcov
         double dfKp = n - l - kfe;      // Kleibergen–Paap: the vcov's own count (fixed effects nested in a cluster count 1)
-        string instList = string.Join(", ", d.InstNames), endogList = string.Join(", ", d.EndogNames);
+        string endogList = string.Join(", ", d.EndogNames);
 
         // Partial X1 out of D and Z (the fixed effects are already out).
         Matrix<double> Partial(double[][] cols) => Matrix<double>.Build.DenseOfColumnArrays(
@@ -248,6 +260,28 @@ public static class Iv2sls
         var cd = new TestStatistic("Cragg–Donald Wald F", r2min / (1 - r2min) * dfCd / l1, double.NaN, l1, dfCd,
             $"instruments are weak (compare with Stock–Yogo critical values)");
 
+        bool iid = vcov.AssumesHomoskedasticity;
+        var (underIdentification, kpF) = UnderIdentification(d, vcov, canon, dt, zt, vHat, r2min, dfKp);
+
+        // Anderson–Rubin: reduced form of y on [X1 Z].
+        var rf = OlsSolver.Solve(zf, d.Y, zfNorms);
+        var rv = vcov.Compute(new VcovContext(n, zf, rf.Residuals, rf.Bread, d.FixedEffects, d.ClusterFactor));
+        var arF = WaldOnBlock(rf.Beta, rv, x1.Length, l1, $"coefficients of {endogList} are zero (weak-instrument robust)") with { Name = "Anderson–Rubin Wald F" };
+        // Undo the small-sample factor for the χ² form: iid carries it in σ̂² = RSS/(n − K), the sandwiches in Adjustment.
+        double factor = iid ? (double)n / (n - rv.ParameterCount) : rv.Adjustment;
+        double arChi2 = arF.Statistic * l1 * factor;
+        var ar = new TestStatistic("Anderson–Rubin Wald χ²", arChi2, Distributions.UpperChiSquared(arChi2, l1), l1, double.NaN, arF.Null);
+
+        var dwh = DurbinWuHausman(d, vcov, x1, vHat);
+        return new IvDiagnostics(cd, kpF, underIdentification, arF, ar, dwh, StockYogo.For(k1, l1));
+    }
+
+    /// <summary>The under-identification test (Anderson LM under iid, Kleibergen–Paap rk LM otherwise) and, without iid, the Kleibergen–Paap rk Wald F.</summary>
+    private static (TestStatistic UnderIdentification, TestStatistic? KpF) UnderIdentification(IvDesign d, Vcov vcov, WeakIvRankTest.Canonical canon,
+        Matrix<double> dt, Matrix<double> zt, double[][] vHat, double r2min, double dfKp)
+    {
+        int n = d.N, k1 = d.Endog.Length, l1 = d.Inst.Length;
+        string instList = string.Join(", ", d.InstNames);
         bool iid = vcov.AssumesHomoskedasticity;
         TestStatistic? kpF = null;
         TestStatistic underIdentification;
@@ -273,17 +307,14 @@ public static class Iv2sls
             kpF = new TestStatistic("Kleibergen–Paap rk Wald F", f, double.NaN, l1, groups > 0 ? groups - 1 : dfKp,
                 "instruments are weak (Stock–Yogo critical values apply with caution to non-iid errors)");
         }
+        return (underIdentification, kpF);
+    }
 
-        // Anderson–Rubin: reduced form of y on [X1 Z].
-        var rf = OlsSolver.Solve(zf, d.Y, zfNorms);
-        var rv = vcov.Compute(new VcovContext(n, zf, rf.Residuals, rf.Bread, d.FixedEffects, d.ClusterFactor));
-        var arF = WaldOnBlock(rf.Beta, rv, x1.Length, l1, $"coefficients of {endogList} are zero (weak-instrument robust)") with { Name = "Anderson–Rubin Wald F" };
-        // Undo the small-sample factor for the χ² form: iid carries it in σ̂² = RSS/(n − K), the sandwiches in Adjustment.
-        double factor = iid ? (double)n / (n - rv.ParameterCount) : rv.Adjustment;
-        double arChi2 = arF.Statistic * l1 * factor;
-        var ar = new TestStatistic("Anderson–Rubin Wald χ²", arChi2, Distributions.UpperChiSquared(arChi2, l1), l1, double.NaN, arF.Null);
-
-        // Durbin–Wu–Hausman, control-function form.
+    /// <summary>Durbin–Wu–Hausman, control-function form: the first-stage residuals added to the structural equation; null when they are collinear.</summary>
+    private static TestStatistic? DurbinWuHausman(IvDesign d, Vcov vcov, double[][] x1, double[][] vHat)
+    {
+        int n = d.N, k1 = d.Endog.Length;
+        string endogList = string.Join(", ", d.EndogNames);
         var cf = OlsSolver.Solve(x1.Concat(d.Endog).Concat(vHat).ToArray(), d.Y);
         TestStatistic? dwh = null;
         if (cf.Dropped.Length == 0)
@@ -292,7 +323,7 @@ public static class Iv2sls
             dwh = WaldOnBlock(cf.Beta, cv, x1.Length + k1, k1, $"{endogList} exogenous (first-stage residuals have zero coefficients)")
                 with { Name = "Durbin–Wu–Hausman F (control function)" };
         }
-        return new IvDiagnostics(cd, kpF, underIdentification, arF, ar, dwh, StockYogo.For(k1, l1));
+        return dwh;
     }
 
     /// <summary>Σ_g s_g s_g' of the rank-test scores; multiway clusters by inclusion–exclusion (Cameron, Gelbach and Miller 2011), as the coefficient vcov.</summary>

@@ -223,57 +223,36 @@ internal static class Arp
             return num / (1 - den);
         }
 
+        // From an initial point where the test is not honest: the dual's fixed-point steps towards eta, then (after
+        // switchIters steps) bisection between eta (honest) and the last point that is not.
+        double Endpoint(double initial, bool upper)
+        {
+            var start = Check(initial);
+            if (start.Honest) return upper ? double.PositiveInfinity : double.NegativeInfinity;
+            double dif = 0; int iters = 1;
+            double mid = Next(start.Sol);
+            while (true)
+            {
+                var chk = Check(mid);
+                if (chk.Honest || iters >= maxIters) break;
+                iters++;
+                if (iters >= switchIters) { dif = tolC + 1; break; }
+                mid = Next(chk.Sol);
+            }
+            double honest = eta, notHonest = mid;
+            while (dif > tolC && iters < maxIters)
+            {
+                iters++;
+                mid = (honest + notHonest) / 2;
+                if (Check(mid).Honest) honest = mid; else notHonest = mid;
+                dif = upper ? notHonest - honest : honest - notHonest;
+            }
+            return mid;
+        }
+
         if (!Check(eta).Honest) return (eta, double.PositiveInfinity);
-        double vup;
-        var hi = Check(highInitial);
-        if (hi.Honest) vup = double.PositiveInfinity;
-        else
-        {
-            double dif = 0; int iters = 1;
-            double mid = Next(hi.Sol);
-            while (true)
-            {
-                var chk = Check(mid);
-                if (chk.Honest || iters >= maxIters) break;
-                iters++;
-                if (iters >= switchIters) { dif = tolC + 1; break; }
-                mid = Next(chk.Sol);
-            }
-            double low = eta, high = mid;
-            while (dif > tolC && iters < maxIters)
-            {
-                iters++;
-                mid = (high + low) / 2;
-                if (Check(mid).Honest) low = mid; else high = mid;
-                dif = high - low;
-            }
-            vup = mid;
-        }
-        double vlo;
-        var lo = Check(lowInitial);
-        if (lo.Honest) vlo = double.NegativeInfinity;
-        else
-        {
-            double dif = 0; int iters = 1;
-            double mid = Next(lo.Sol);
-            while (true)
-            {
-                var chk = Check(mid);
-                if (chk.Honest || iters >= maxIters) break;
-                iters++;
-                if (iters >= switchIters) { dif = tolC + 1; break; }
-                mid = Next(chk.Sol);
-            }
-            double low = mid, high = eta;
-            while (dif > tolC && iters < maxIters)
-            {
-                mid = (low + high) / 2;
-                iters++;
-                if (Check(mid).Honest) high = mid; else low = mid;
-                dif = high - low;
-            }
-            vlo = mid;
-        }
+        double vup = Endpoint(highInitial, upper: true);
+        double vlo = Endpoint(lowInitial, upper: false);
         return (vlo, vup);
     }
 }

@@ -80,6 +80,52 @@ public static class PanelLoader
     internal static Panel Validate(string file, IReadOnlyList<string> header, IReadOnlyList<RawRow> rows, IReadOnlySet<int>? knownCityCodes, StudyFacts? facts = null, string line = "line")
     {
         var problems = new Problems();
+        var index = ColumnIndex(file, header, problems);
+        if (rows.Count == 0) throw new InputException($"{file}: no data rows.");
+        var (table, missing) = ParseColumns(file, header, index, rows, problems, line);
+
+        var derived = ImmutableArray<string>.Empty;
+        var derivable = PanelCompletion.Missing(table.ColumnNames);
+        if (!derivable.IsEmpty)
+        {
+            // Derived columns are computed from the file's own columns and the facts, so those must be
+            // clean first; otherwise report what blocks the derivation, with the rest of the problems.
+            facts ??= StudyFacts.Load(StudyFacts.DefaultDataDir());
+            ReportMissing(problems, table, missing, rows, line, (_, _) => false);
+            AddUnknownCodes(problems, table.Numeric(PanelSchema.CityCode), facts.Cities.Select(c => c.Code).ToHashSet(), rows, line);
+            if (problems.Any)
+                problems.Add("columns not derived", $"{string.Join(", ", derivable.Select(v => v.Name))} (absent from the file) can be computed only once the problems above are fixed");
+            problems.ThrowIfAny(file);
+            (table, derived) = PanelCompletion.Complete(table, facts);
+        }
+
+        var codes = table.Numeric(PanelSchema.CityCode);
+        var years = table.Numeric(PanelSchema.Year);
+        var treat = table.Numeric(PanelSchema.Treat);
+        var policyYear = table.Numeric(PanelSchema.PolicyYear);
+        var relYear = table.Numeric(PanelSchema.RelYear);
+
+        // rel_year is empty by design for never-treated cities only.
+        int relMissing = Enumerable.Range(0, rows.Count).Count(i => double.IsNaN(relYear[i]) && policyYear[i] > 0);
+        if (relMissing > 0) missing[PanelSchema.RelYear] = relMissing;
+        ReportMissing(problems, table, missing, rows, line, (col, i) => col == PanelSchema.RelYear && !(policyYear[i] > 0));
+        CheckTreatmentCoding(file, table, rows, problems, line);
+        CheckDuplicateCityYears(codes, years, rows, problems, line);
+        if (knownCityCodes is not null) AddUnknownCodes(problems, codes, knownCityCodes, rows, line);
+        if (!problems.Any) CheckIndex(table, derived, problems, rows, line);
+        var (y0, y1, cities) = CheckBalance(codes, years, rows, problems);
+
+        problems.ThrowIfAny(file);
+
+        var treatedCities = Enumerable.Range(0, rows.Count).Where(i => treat[i] == 1).Select(i => codes[i]).Distinct().Count();
+        var summary = new PanelSummary(rows.Count, cities, y0, y1, treatedCities, treat.Count(t => t == 1),
+            missing.ToImmutableSortedDictionary(StringComparer.Ordinal), derived);
+        return new Panel(table, summary);
+    }
+
+    /// <summary>Column positions by name (a repeated name is a problem); the schema's required columns must be there.</summary>
+    private static Dictionary<string, int> ColumnIndex(string file, IReadOnlyList<string> header, Problems problems)
+    {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < header.Count; c++)
         {
@@ -89,8 +135,13 @@ public static class PanelLoader
         var missingCols = PanelSchema.RequiredColumns.Where(n => !index.ContainsKey(n)).ToList();
         if (missingCols.Count > 0)
             throw new InputException($"{file}: missing column(s) {string.Join(", ", missingCols.Select(m => $"'{m}'"))}. Columns found: {string.Join(", ", header)}.");
-        if (rows.Count == 0) throw new InputException($"{file}: no data rows.");
+        return index;
+    }
 
+    /// <summary>Every column as numbers (schema kind, or numbers in every cell) or text; cells that are not numbers or not whole numbers are problems; empty cells counted per column where the schema forbids them.</summary>
+    private static (ColumnTable Table, SortedDictionary<string, int> Missing) ParseColumns(string file, IReadOnlyList<string> header, Dictionary<string, int> index,
+        IReadOnlyList<RawRow> rows, Problems problems, string line)
+    {
         var table = ColumnTable.Empty(rows.Count, file);
         var missing = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in header.Distinct())
@@ -121,45 +172,30 @@ public static class PanelLoader
             if (schema is { MayBeEmpty: false } && empty > 0) missing[name] = empty;
         }
 
-        // Counts per column come from `missing`; the first few lines are named so the author can find them.
-        void ReportMissing(Func<string, int, bool> emptyByDesign)
-        {
-            foreach (var (col, n) in missing)
-            {
-                var lines = Enumerable.Range(0, rows.Count)
-                    .Where(i => (table.IsNumeric(col) ? double.IsNaN(table.Numeric(col)[i]) : table.Text(col)[i] is null) && !emptyByDesign(col, i))
-                    .Take(3).Select(i => rows[i].Line.ToString(CultureInfo.InvariantCulture));
-                problems.Add("missing values", $"column '{col}': {n} missing value(s) (e.g. {line} {string.Join(", ", lines)})");
-            }
-        }
+        return (table, missing);
+    }
 
-        var derived = ImmutableArray<string>.Empty;
-        var derivable = PanelCompletion.Missing(table.ColumnNames);
-        if (!derivable.IsEmpty)
+    /// <summary>Counts per column come from <paramref name="missing"/>; the first few lines are named so the author can find them.</summary>
+    private static void ReportMissing(Problems problems, ColumnTable table, SortedDictionary<string, int> missing, IReadOnlyList<RawRow> rows, string line,
+        Func<string, int, bool> emptyByDesign)
+    {
+        foreach (var (col, n) in missing)
         {
-            // Derived columns are computed from the file's own columns and the facts, so those must be
-            // clean first; otherwise report what blocks the derivation, with the rest of the problems.
-            facts ??= StudyFacts.Load(StudyFacts.DefaultDataDir());
-            ReportMissing((_, _) => false);
-            AddUnknownCodes(problems, table.Numeric(PanelSchema.CityCode), facts.Cities.Select(c => c.Code).ToHashSet(), rows, line);
-            if (problems.Any)
-                problems.Add("columns not derived", $"{string.Join(", ", derivable.Select(v => v.Name))} (absent from the file) can be computed only once the problems above are fixed");
-            problems.ThrowIfAny(file);
-            (table, derived) = PanelCompletion.Complete(table, facts);
+            var lines = Enumerable.Range(0, rows.Count)
+                .Where(i => (table.IsNumeric(col) ? double.IsNaN(table.Numeric(col)[i]) : table.Text(col)[i] is null) && !emptyByDesign(col, i))
+                .Take(3).Select(i => rows[i].Line.ToString(CultureInfo.InvariantCulture));
+            problems.Add("missing values", $"column '{col}': {n} missing value(s) (e.g. {line} {string.Join(", ", lines)})");
         }
+    }
 
-        var codes = table.Numeric(PanelSchema.CityCode);
+    /// <summary>treat and pilot are 0/1; the four treatment columns encode one thing, so they must agree (otherwise some estimator would silently use the wrong one).</summary>
+    private static void CheckTreatmentCoding(string file, ColumnTable table, IReadOnlyList<RawRow> rows, Problems problems, string line)
+    {
         var years = table.Numeric(PanelSchema.Year);
         var treat = table.Numeric(PanelSchema.Treat);
         var pilot = table.Numeric(PanelSchema.Pilot);
         var policyYear = table.Numeric(PanelSchema.PolicyYear);
         var relYear = table.Numeric(PanelSchema.RelYear);
-
-        // rel_year is empty by design for never-treated cities only.
-        int relMissing = Enumerable.Range(0, rows.Count).Count(i => double.IsNaN(relYear[i]) && policyYear[i] > 0);
-        if (relMissing > 0) missing[PanelSchema.RelYear] = relMissing;
-        ReportMissing((col, i) => col == PanelSchema.RelYear && !(policyYear[i] > 0));
-
         for (int i = 0; i < rows.Count; i++)
         {
             foreach (var (col, v) in new[] { (PanelSchema.Treat, treat[i]), (PanelSchema.Pilot, pilot[i]) })
@@ -167,7 +203,6 @@ public static class PanelLoader
                     problems.Add("not 0/1", $"{file}: {line} {rows[i].Line}, column '{col}': {v.ToString(CultureInfo.InvariantCulture)} (expected 0 or 1)");
         }
 
-        // The four treatment columns encode one thing; if they disagree, some estimator would silently use the wrong one.
         for (int i = 0; i < rows.Count; i++)
         {
             if (new[] { pilot[i], policyYear[i], treat[i], years[i] }.Any(double.IsNaN)) continue;
@@ -182,6 +217,11 @@ public static class PanelLoader
                 problems.Add("inconsistent treatment coding", $"{file}: {line} {rows[i].Line}: {conflict}");
         }
 
+    }
+
+    /// <summary>A city-year may appear once.</summary>
+    private static void CheckDuplicateCityYears(double[] codes, double[] years, IReadOnlyList<RawRow> rows, Problems problems, string line)
+    {
         var seen = new Dictionary<(double, double), int>();
         for (int i = 0; i < rows.Count; i++)
         {
@@ -190,10 +230,11 @@ public static class PanelLoader
                 problems.Add("duplicate city-year", $"city_code {codes[i].ToString(CultureInfo.InvariantCulture)}, year {years[i].ToString(CultureInfo.InvariantCulture)} on {line}s {rows[first].Line} and {rows[i].Line}");
             else seen[(codes[i], years[i])] = i;
         }
+    }
 
-        if (knownCityCodes is not null) AddUnknownCodes(problems, codes, knownCityCodes, rows, line);
-        if (!problems.Any) CheckIndex(table, derived, problems, rows, line);
-
+    /// <summary>Every city has every year of the panel's span; returns the span and the number of cities.</summary>
+    private static (int FirstYear, int LastYear, int Cities) CheckBalance(double[] codes, double[] years, IReadOnlyList<RawRow> rows, Problems problems)
+    {
         var validYears = years.Where(double.IsFinite).ToArray();
         int y0 = validYears.Length > 0 ? (int)validYears.Min() : 0, y1 = validYears.Length > 0 ? (int)validYears.Max() : 0;
         var cityYears = Enumerable.Range(0, rows.Count).Where(i => !double.IsNaN(codes[i]) && !double.IsNaN(years[i]))
@@ -204,13 +245,7 @@ public static class PanelLoader
             problems.Add("unbalanced panel", $"{short_.Count} of {cityYears.Count} cities lack some of the {span} years {y0}–{y1}");
         foreach (var kv in short_)
             problems.Add("unbalanced city", $"city_code {kv.Key.ToString(CultureInfo.InvariantCulture)} has {kv.Value} of {span} years");
-
-        problems.ThrowIfAny(file);
-
-        var treatedCities = Enumerable.Range(0, rows.Count).Where(i => treat[i] == 1).Select(i => codes[i]).Distinct().Count();
-        var summary = new PanelSummary(rows.Count, cityYears.Count, y0, y1, treatedCities, treat.Count(t => t == 1),
-            missing.ToImmutableSortedDictionary(StringComparer.Ordinal), derived);
-        return new Panel(table, summary);
+        return (y0, y1, cityYears.Count);
     }
 
     /// <summary>

@@ -118,14 +118,13 @@ public sealed class CommandLineFailureTests
     }
 
     /// <summary>A command with a bug: what a user sees when something no check foresaw goes wrong.</summary>
-    private sealed class BuggyCommand : ICliCommand
+    private sealed class BuggyCommand : CommandDefinition
     {
-        public string Name => "buggy";
-        public string Summary => "throws";
-        public string Usage => "usage: compendium buggy";
-        public int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+        public override string Name => "buggy";
+        public override string Summary => "throws";
+        protected override IEnumerable<System.CommandLine.Symbol> Symbols => [];
+        protected override int Run(System.CommandLine.ParseResult parse, TextWriter stdout, TextWriter stderr)
         {
-            args.EnsureAllUsed();
             Parallel.For(0, 2, i => { if (i == 1) throw new NullReferenceException("the thing was null"); });
             return 0;
         }
@@ -194,7 +193,7 @@ public sealed class CommandLineFailureTests
     }
 }
 
-/// <summary>The command line on System.CommandLine: help, response files, exit codes, and the adapter for CliArgs-style commands.</summary>
+/// <summary>The command line on System.CommandLine: help, response files, exit codes.</summary>
 public sealed class CommandLineParsingTests
 {
     private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
@@ -255,13 +254,30 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
-    public void ACliArgsStyleCommandRunsThroughTheAdapterUnchanged()
+    public void EveryRegisteredCommandHasGeneratedHelpAndRejectsAnUnknownOption()
     {
-        var (code, output, _) = Cli("compare-groups", "--help");
-        Assert.Equal(0, code);
-        Assert.StartsWith("usage: compendium compare-groups", output);
-        var (bad, _, err) = Cli("compare-groups", "--data", Castle, "--formula", "l_homicide ~ post | sid + year", "--group", "g7", "--nonsense", "1");
-        Assert.Equal(2, bad);
-        Assert.Contains("unknown option(s): --nonsense", err);
+        var commands = Program.Commands();
+        Assert.True(commands.All.Count >= 15, string.Join(", ", commands.All.Select(c => c.Name)));
+        foreach (var c in commands.All)
+        {
+            // A command with sub-commands: each sub-command has its own help and options.
+            var paths = c.Command.Subcommands.Count == 0 ? [[c.Name]] : c.Command.Subcommands.Select(s => new[] { c.Name, s.Name }).ToArray();
+            foreach (var path in paths)
+            {
+                var words = string.Join(" ", path);
+                var (code, output, _) = Cli([.. path, "--help"]);
+                Assert.True(code == 0, words);
+                Assert.Contains($"compendium {words} [options]", output);
+                Assert.Contains("Options:", output);
+                var (bad, _, err) = Cli([.. path, "--nonsense", "1"]);
+                Assert.True(bad == 2, $"{words}: exit {bad}");
+                Assert.Contains("Unrecognized command or argument '--nonsense'", err);
+                Assert.Contains($"compendium {words} [options]", err);
+                Assert.Single(err.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+            }
+        }
+        var (none, _, e) = Cli("spatial");
+        Assert.Equal(2, none);
+        Assert.Contains("compendium spatial [command]", e);
     }
 }
