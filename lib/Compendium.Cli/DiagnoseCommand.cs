@@ -21,7 +21,7 @@ public sealed class DiagnoseCommand : CommandDefinition
     private readonly Option<int?> _knobWorlds = new("--knob-worlds") { Description = "worlds per knob value (default: --worlds)", HelpName = "N" };
     private readonly Option<bool> _draws = Flag("--draws", "with --json, include every draw");
     private readonly Option<string> _facts = Text("--facts", "folder with cities.csv, pilot_zones.csv, national.csv (default: the repository's data/)", helpName: "DIR");
-    private readonly Option<bool> _json = Flag("--json", "print JSON instead of tables. Fields: worlds; first_seed; scenarios [{name, label, zero_effect}]; estimators [{name, label, is_test}]; diagnosis [{estimator, scenario, worlds, failures, mean_estimate, mean_truth, bias, bias_mcse, rmse, sd_estimate, mean_std_error, coverage, rejection_rate}]; with --draws, draws [{seed, scenario, estimator, truth, estimate, std_error, ci_low, ci_high, p, failure}]; with --knobs, knobs {runs [{knob, value, diagnosis {…}}]}");
+    private readonly Option<bool> _json = Flag("--json", "print JSON instead of tables. Fields: worlds; first_seed; scenarios [{name, label, zero_effect}]; estimators [{name, label, is_test}]; diagnosis [{estimator, scenario, worlds, failures, mean_estimate, mean_truth, bias, bias_mcse, rmse, sd_estimate, sd_error, mean_std_error, coverage, rejection_rate}]; with --draws, draws [{seed, scenario, estimator, truth, estimate, std_error, ci_low, ci_high, p, failure}]; with --knobs, knobs {runs [{knob, value, diagnosis {…}}]}");
 
     /// <inheritdoc/>
     public override string Name => "diagnose";

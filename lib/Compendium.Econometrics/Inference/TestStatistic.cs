@@ -38,7 +38,7 @@ public sealed record TestStatistic(string Name, double Statistic, double PValue,
     public override string ToString() => NotComputable is { } why
         ? $"{Name}: not computable: {why}; H0: {Null}"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {Statistic:0.####} (df {Df1}{(double.IsNaN(Df2) ? "" : ", " + Df2)}), p = {PValue:0.####}; H0: {Null}");
+            $"{Name}: {Statistic:0.####} (df {Df1}{(double.IsNaN(Df2) ? "" : ", " + Df2)}), {(PValue < 0.0001 ? "p < 0.0001" : $"p = {PValue:0.####}")}; H0: {Null}");
 }
 
 /// <summary>
