@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Compendium.Econometrics.Data;
+using Compendium.Econometrics.Formulas;
 using Compendium.Econometrics.Inference;
 using Compendium.Econometrics.Randomization;
 
@@ -22,7 +23,7 @@ public sealed class PlaceboCommand : CommandDefinition
     private readonly Option<ulong> _seed = Seed("seed of the SplitMix64 generator: the same draws on any machine");
     private readonly Option<string> _scheme = Text("--scheme", "units: the observed adoption years permuted across units (cohort sizes kept); timing: treated units kept, adoption years drawn at random; both: as many random units as are treated, each with a random adoption year", helpName: "units|timing|both", defaultValue: "both");
     private readonly Option<string> _years = Text("--years", "where random adoption years come from: sample (the sample's years except the first) or adoption (the observed adoption years)", helpName: "sample|adoption", defaultValue: "sample");
-    private readonly Option<string> _vcov = Text("--vcov", "variance estimator of the t statistics", helpName: "iid|hetero|cluster:VAR", defaultValue: "iid");
+    private readonly Option<string> _vcov = Text("--vcov", "variance estimator of the t statistics; default as 'compendium fit': clustered by the first fixed effect (said on stderr), iid without fixed effects", helpName: "iid|hetero|cluster:VAR");
     private readonly Option<bool> _keepSingletons = Flag("--keep-singletons", "keep singleton observations of the fixed effects (dropped by default, as reghdfe)");
     private readonly Option<bool> _json = Flag("--json", "print JSON: draws, scheme, seed, actual {estimate, t}, p_value (|t|), p_value_estimate, estimates (array), t_values (array); a draw whose placebo column is collinear is null");
 
@@ -49,8 +50,9 @@ public sealed class PlaceboCommand : CommandDefinition
             "sample" => PlaceboYears.SamplePeriods, "adoption" => PlaceboYears.AdoptionTimes,
             var other => throw new UsageException($"--years must be sample or adoption, not '{other}'"),
         };
-        var vcov = Vcov.Parse(parse.GetRequiredValue(_vcov));
-        var result = Placebo.Fit(ColumnTableCsv.Read(parse.GetRequiredValue(_data)), parse.GetRequiredValue(_formula), parse.GetRequiredValue(_treat),
+        var formula = parse.GetRequiredValue(_formula);
+        var (vcov, data) = DefaultVcov.Choose(parse.GetValue(_vcov), Formula.Parse(formula), ColumnTableCsv.Read(parse.GetRequiredValue(_data)), stderr);
+        var result = Placebo.Fit(data, formula, parse.GetRequiredValue(_treat),
             parse.GetRequiredValue(_unit), parse.GetRequiredValue(_time), vcov,
             new PlaceboOptions(draws, parse.GetValue(_seed), scheme, years, new Econometrics.Estimation.FeolsOptions(DropSingletons: !parse.GetValue(_keepSingletons))));
         return Write(stdout, parse.GetValue(_json), result.ToJson, () => result.ToTable().ToMarkdown());

@@ -101,6 +101,18 @@ public class RobustnessCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PlaceboWithoutVcovClustersByTheFirstFixedEffectAsFitDoes()
+    {
+        string[] common = ["placebo", "--data", Panel, "--formula", Model, "--treat", "treat", "--unit", "city_code", "--time", "year", "--draws", "5", "--json"];
+        var (code, json, err) = Run(common);
+        Assert.True(code == 0, err);
+        Assert.Contains("clustered by city_code", err);
+        var (code2, json2, _) = Run([.. common, "--vcov", "cluster:city_code"]);
+        Assert.Equal(0, code2);
+        Assert.Equal(json2, json);
+    }
+
+    [Fact]
     public void PsmErrorsNameTheProblem()
     {
         var (code, _, err) = Run("psm", "--data", Panel, "--treat", "treat", "--covariates", "econ_density,nonesuch");
