@@ -20,8 +20,8 @@
 # --hard adds the worker x firm chain of tests/reference/fe_conventions/hardfe_data.R at 10^6 rows
 # (100,000 workers, 5,000 firms in 50 regions, 5-500 movers between adjacent regions): y ~ x1 + x2 |
 # worker + firm, iid, fixest with its default tolerance.
-# Needs: dotnet, R with data.table, R fixest 0.12.2 in FIXEST_LIB (default /work/rlib-fixest; see
-# ../shared/bench/build-fixest.sh), GNU time. Data go to DIR (default /tmp/compendium-bench, ~1.3 GB
+# Needs: dotnet, R with data.table, R fixest 0.12.2 in FIXEST_LIB (default ~/.cache/r-fixest-lib; build it
+# with tests/reference/r-packages/build-fixest.sh), GNU time. Data go to DIR (default /tmp/compendium-bench, ~1.3 GB
 # for 10^7 rows), kept between runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +35,11 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-fixest_lib=${FIXEST_LIB:-/work/rlib-fixest}
+fixest_lib=${FIXEST_LIB:-$HOME/.cache/r-fixest-lib}
+if ! Rscript -e "stopifnot(packageVersion('fixest', lib.loc = '$fixest_lib') == '0.12.2')" >/dev/null 2>&1; then
+  echo "R fixest 0.12.2 not found in $fixest_lib: build it with tests/reference/r-packages/build-fixest.sh (or set FIXEST_LIB)" >&2
+  exit 1
+fi
 mkdir -p "$dir"
 export LC_ALL=C
 

@@ -2,8 +2,8 @@
 # (Compendium.Econometrics.Staggered.ImputationDid), rebuilt by formula in base R.
 #
 # Run from the repository root (needs R fixest 0.12.2 for the pre-trend regression only):
-#   Rscript tests/reference/did/bjs_reference.R [FIXEST_LIB]
-# FIXEST_LIB defaults to /work/rlib-fixest. Reads tests/reference/did/mpdta.csv and
+#   Rscript tests/reference/did/bjs_reference.R
+# R fixest 0.12.2 from FIXEST_LIB (see tests/reference/use_fixest.R). Reads tests/reference/did/mpdta.csv and
 # data/synthetic/panel.csv; writes tests/reference/did/bjs_reference.csv (case, quantity, term, value).
 #
 # Formulas (BJS 2024, Review of Economic Studies 91(6); the didimputation R package, K. Butts):
@@ -21,11 +21,8 @@
 #  * Pre-trend test (BJS Test 1): on Omega0 only, Y ~ lead dummies 1{h = -1}, ..., 1{h = -k} | unit +
 #    period, clustered by unit (fixest defaults: CR1 with G/(G-1) (n-1)/(n-K), K with the unit FE
 #    nested in the cluster counted once), Wald F over the k leads on F(k, n - K) (as fixest's wald()).
-args <- commandArgs(trailingOnly = TRUE)
-fixest_lib <- if (length(args) >= 1) args[1] else "/work/rlib-fixest"
-.libPaths(c(fixest_lib, .libPaths()))
-suppressMessages(library(fixest))
-stopifnot(packageVersion("fixest") == "0.12.2")
+source("tests/reference/use_fixest.R")
+use_fixest()
 out_dir <- "tests/reference/did"
 fmt <- function(x) sprintf("%.17g", x)
 rows <- list()

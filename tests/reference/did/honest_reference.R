@@ -2,7 +2,7 @@
 # (Compendium.Econometrics.Sensitivity.HonestDid) on ehec.csv, from R fixest 0.12.2.
 #
 # Run from the repository root:
-#   Rscript tests/reference/did/honest_reference.R [FIXEST_LIB]
+#   Rscript tests/reference/did/honest_reference.R
 # Writes tests/reference/did/honest_reference.csv (case, quantity, term, value; 17 significant digits).
 #
 # Sample and model exactly as in the HonestDiD README (Rambachan & Roth): years < 2016, states with
@@ -11,11 +11,8 @@
 # sigma = their clustered vcov are the inputs of the sensitivity analysis; the robust confidence sets
 # themselves are checked against the published README numbers (see README.md in this folder), because
 # the R HonestDiD package (and its LP/QP solvers Rglpk, lpSolveAPI, CVXR) cannot be installed here.
-args <- commandArgs(trailingOnly = TRUE)
-fixest_lib <- if (length(args) >= 1) args[1] else "/work/rlib-fixest"
-.libPaths(c(fixest_lib, .libPaths()))
-suppressMessages(library(fixest))
-stopifnot(packageVersion("fixest") == "0.12.2")
+source("tests/reference/use_fixest.R")
+use_fixest()
 out_dir <- "tests/reference/did"
 fmt <- function(x) sprintf("%.17g", x)
 rows <- list()

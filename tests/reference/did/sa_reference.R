@@ -2,8 +2,8 @@
 # (Compendium.Econometrics.Staggered.SunAbraham), from R fixest 0.12.2 `sunab()`.
 #
 # Run from the repository root:
-#   Rscript tests/reference/did/sa_reference.R [FIXEST_LIB]
-# FIXEST_LIB defaults to /work/rlib-fixest. Reads tests/reference/did/mpdta.csv and
+#   Rscript tests/reference/did/sa_reference.R
+# R fixest 0.12.2 from FIXEST_LIB (see tests/reference/use_fixest.R). Reads tests/reference/did/mpdta.csv and
 # data/synthetic/panel.csv; writes tests/reference/did/sa_reference.csv (case, quantity, term, value).
 #
 # Model: y ~ sunab(cohort, period) | unit + period, clustered by unit (fixest defaults: CR1 with
@@ -16,11 +16,8 @@
 # Never-treated units are coded with cohort 10000 (outside the time range), fixest's convention.
 # Control "last": the last-treated cohort is the control (ref.c), never-treated units are dropped
 # and so are periods from that cohort's first treated period on.
-args <- commandArgs(trailingOnly = TRUE)
-fixest_lib <- if (length(args) >= 1) args[1] else "/work/rlib-fixest"
-.libPaths(c(fixest_lib, .libPaths()))
-suppressMessages(library(fixest))
-stopifnot(packageVersion("fixest") == "0.12.2")
+source("tests/reference/use_fixest.R")
+use_fixest()
 out_dir <- "tests/reference/did"
 fmt <- function(x) sprintf("%.17g", x)
 rows <- list()

@@ -22,16 +22,15 @@
 #     written too (`fixest_cd`) for the record, not as the target.
 #
 # Values are computed by hand with base R (lm on factor dummies) + sandwich, and, when R fixest
-# 0.12.2 is installed (library path in FIXEST_LIB, default /work/rlib-fixest), checked against
+# 0.12.2 is installed (library folder from tests/reference/use_fixest.R: FIXEST_LIB, else ~/.cache/r-fixest-lib), checked against
 # fixest::feols (fixef.tol = 1e-11) at 1e-8 relative (stopifnot).
 #
 # Run from the repository root:  Rscript tests/reference/fe_conventions/conventions_reference.R
 # Writes tests/reference/fe_conventions/{cl2_panel.csv, conventions_reference.csv}.
 suppressPackageStartupMessages(library(sandwich))
-fixest_lib <- Sys.getenv("FIXEST_LIB", "/work/rlib-fixest")
-has_fixest <- dir.exists(fixest_lib) && suppressWarnings(suppressPackageStartupMessages(
-  requireNamespace("fixest", lib.loc = fixest_lib, quietly = TRUE)))
-if (has_fixest) { .libPaths(c(fixest_lib, .libPaths())); suppressPackageStartupMessages(library(fixest)); setFixest_nthreads(1) }
+source("tests/reference/use_fixest.R")
+has_fixest <- use_fixest(required = FALSE)
+if (has_fixest) setFixest_nthreads(1)
 out <- "tests/reference/fe_conventions"
 rows <- list()
 put <- function(case, key, value) rows[[length(rows) + 1]] <<- data.frame(case = case, key = key,

@@ -8,7 +8,7 @@
 # 1e-10 relative). Variances by hand from the exact residuals, fixest's conventions:
 #   iid            : sigma^2 = RSS/(n - K) times the (x1, x2) block of (X'X)^-1, K = 2 + workers + firms - 1
 #   cluster:worker : CR0 x G/(G - 1) (n - 1)/(n - K), K = 2 + firms (worker FE nested in the cluster)
-# When R fixest is installed (FIXEST_LIB, default /work/rlib-fixest), its estimates with the default
+# When R fixest is installed (tests/reference/use_fixest.R: FIXEST_LIB, else ~/.cache/r-fixest-lib), its estimates with the default
 # tolerance and with fixef.tol = 1e-10 are written for the record (keys fixest_*), with its iterations
 # and time: fixest stops on the change of the fixed effects, not of the coefficients.
 #
@@ -17,9 +17,8 @@
 suppressPackageStartupMessages(library(Matrix))
 out <- "tests/reference/fe_conventions"
 source(file.path(out, "hardfe_data.R"))
-fixest_lib <- Sys.getenv("FIXEST_LIB", "/work/rlib-fixest")
-has_fixest <- dir.exists(fixest_lib) && suppressWarnings(suppressPackageStartupMessages(
-  requireNamespace("fixest", lib.loc = fixest_lib, quietly = TRUE)))
+source("tests/reference/use_fixest.R")
+has_fixest <- use_fixest(required = FALSE)
 
 d <- gen_hard(workers_per_region = 100, regions = 40, firms_per_region = 5, periods = 10,
               movers_min = 1, movers_max = 3, seed = 9)
@@ -68,7 +67,7 @@ for (j in 1:2) {
 }
 put("seconds_sparse_qr", t_qr)
 if (has_fixest) {
-  .libPaths(c(fixest_lib, .libPaths())); suppressPackageStartupMessages(library(fixest)); setFixest_nthreads(2)
+  setFixest_nthreads(2)
   for (tol in c(1e-6, 1e-10)) {
     t0 <- proc.time()[["elapsed"]]
     f <- feols(y ~ x1 + x2 | worker + firm, d, fixef.tol = tol, fixef.iter = 1e5)

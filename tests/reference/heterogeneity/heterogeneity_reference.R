@@ -40,9 +40,8 @@
 # usage: Rscript heterogeneity_reference.R PANEL.csv PERMUTATIONS.csv OUTDIR
 # Output: OUTDIR/heterogeneity_reference.csv (case,key,value; 17 significant digits) and
 #         OUTDIR/groups.csv (the city-level groups and moderators).
-.libPaths(c("/work/rlib-fixest", .libPaths()))
-suppressPackageStartupMessages(library(fixest))
-stopifnot(packageVersion("fixest") == "0.12.2")
+source("tests/reference/use_fixest.R")
+use_fixest()
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) != 3) stop("usage: Rscript heterogeneity_reference.R PANEL.csv PERMUTATIONS.csv OUTDIR")
 d <- read.csv(args[1], stringsAsFactors = FALSE)

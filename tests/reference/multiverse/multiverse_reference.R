@@ -1,13 +1,13 @@
 # Reference values for the specification curve (tests/Compendium.Tests/Multiverse/MultiverseReferenceTests.cs).
 # Run from the repository root: Rscript tests/reference/multiverse/multiverse_reference.R
-# (R 4.2.2, fixest 0.12.2 in /work/rlib-fixest; base R otherwise)
+# (R 4.2.2, fixest 0.12.2 loaded by tests/reference/use_fixest.R; base R otherwise)
 # Reads the committed synthetic panel and the public city facts of this repository (data/) and writes, in tests/reference/multiverse/,
 #   index_weights.csv   the weights of the equal-weights and first-principal-component indices,
 #   index_values.csv    the four index variants for the first 40 rows of the panel,
 #   specs.csv           TWFE DID estimates of 16 specifications covering every option of every choice
 # Every number is written with 17 significant digits. All of it is SYNTHETIC data made by the compendium's simulator.
-.libPaths(c("/work/rlib-fixest", .libPaths()))
-suppressPackageStartupMessages(library(fixest))
+source("tests/reference/use_fixest.R")
+use_fixest()
 outdir <- "tests/reference/multiverse"
 p <- read.csv("data/synthetic/panel.csv", stringsAsFactors = FALSE)
 cities <- read.csv("data/cities.csv", stringsAsFactors = FALSE)
