@@ -15,5 +15,5 @@ use_fixest <- function(required = TRUE) {
   }
   .libPaths(c(lib, .libPaths()))
   suppressPackageStartupMessages(library(fixest))
-  TRUE
+  invisible(TRUE)
 }
