@@ -127,13 +127,19 @@ internal sealed class ModelFrame
     /// </summary>
     public double[] CollinearityScales()
     {
-        bool centre = FixedEffects.Length > 0 || Names.Contains("(Intercept)");
         var scales = new double[X.Length];
-        void One(int j) => scales[j] = Norm(X[j], Weights, centre && Names[j] != "(Intercept)");
+        void One(int j) => scales[j] = CollinearityScale(X[j], intercept: Names[j] == "(Intercept)");
         if (Y.Length < 100_000) for (int j = 0; j < X.Length; j++) One(j);
         else Parallel.For(0, X.Length, One);
         return scales;
     }
+
+    /// <summary>
+    /// The collinearity scale of one column of this model (the model's own or one added to it): centred as
+    /// <see cref="CollinearityScales"/> says, raw for the <paramref name="intercept"/> column.
+    /// </summary>
+    public double CollinearityScale(double[] x, bool intercept = false) =>
+        Norm(x, Weights, !intercept && (FixedEffects.Length > 0 || Names.Contains("(Intercept)")));
 
     /// <summary>√Σ w (x − x̄_w)² (centred) or √Σ w x² (raw); w = 1 without weights.</summary>
     public static double Norm(double[] x, double[]? w, bool centred)

@@ -136,7 +136,7 @@ public sealed class DemeanedDesign
         var x = (double[][])_x.Clone();
         x[j] = col;
         var norms = (double[])_rawNorms.Clone();
-        norms[j] = CollinearityScale(values);
+        norms[j] = _frame.CollinearityScale(values);
         return new DemeanedDesign(this, x, norms, _frame.Names);
     }
 
@@ -221,7 +221,7 @@ public sealed class DemeanedDesign
             var d = Transform(values);
             Orthogonalise(d, q); Orthogonalise(d, q);
             double rr = Vectors.Dot(d, d);
-            if (!(Math.Sqrt(rr) > OlsSolver.CollinearityTolerance * CollinearityScale(values))) return (double.NaN, double.NaN);
+            if (!(Math.Sqrt(rr) > OlsSolver.CollinearityTolerance * _frame.CollinearityScale(values))) return (double.NaN, double.NaN);
             double beta = Vectors.Dot(d, yPerp) / rr;
             var e = (double[])yPerp.Clone();
             Vectors.Axpy(-beta, d, e);
@@ -238,10 +238,6 @@ public sealed class DemeanedDesign
 
     /// <summary>The transformed column of regressor <paramref name="name"/> (shared, not copied: for estimators in this library).</summary>
     internal double[] Column(string name) => _x[IndexOf(name)];
-
-    /// <summary>The collinearity scale of a new, untransformed column: as <see cref="ModelFrame.CollinearityScales"/> scales the model's regressors.</summary>
-    private double CollinearityScale(double[] values) =>
-        ModelFrame.Norm(values, _frame.Weights, _frame.FixedEffects.Length > 0 || _frame.Names.Contains("(Intercept)"));
 
     /// <summary>The scale of the collinearity test of regressor <paramref name="name"/> (its norm around its mean, × √w; <see cref="ModelFrame.CollinearityScales"/>).</summary>
     internal double RawNorm(string name) => _rawNorms[IndexOf(name)];
