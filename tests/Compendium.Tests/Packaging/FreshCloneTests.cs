@@ -29,6 +29,23 @@ public sealed class FreshCloneTests
         Assert.True(offenders.Count == 0, "tests must read only files inside the repository:\n" + string.Join("\n", offenders));
     }
 
+    /// <summary>
+    /// The reference scripts, the benchmark script and their READMEs must work from a clone alone too: R fixest
+    /// comes from tests/reference/r-packages, data from tests/reference, never from a folder beside the clone.
+    /// </summary>
+    [Fact]
+    public void NoReferenceOrBenchmarkScriptNamesAFolderOutsideTheRepository()
+    {
+        string[] kinds = ["*.R", "*.sh", "*.py", "*.md"];
+        var offenders = kinds.SelectMany(k => Directory.GetFiles(Path.Combine(Root, "tests"), k, SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((l, i) => (f, i, l)))
+            .Where(x => Regex.IsMatch(x.l, @"(\.\./)+shared\b|/work/|/home/"))
+            .Select(x => $"{Path.GetRelativePath(Root, x.f)}:{x.i + 1}: {x.l.Trim()}")
+            .ToList();
+        Assert.True(offenders.Count == 0, "scripts and their READMEs must name only files inside the repository:\n" + string.Join("\n", offenders));
+    }
+
     [Fact]
     public void FormerlyExternalTestsPassInAFreshCloneWithNothingBesideIt()
     {
