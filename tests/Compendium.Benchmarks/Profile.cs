@@ -5,6 +5,7 @@ using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Formulas;
 using Compendium.Econometrics.Inference;
 using Compendium.Econometrics.Numerics;
+using Compendium.Econometrics.Data;
 
 namespace Compendium.Benchmarks;
 
@@ -83,6 +84,65 @@ internal static class Profile
             var t6 = sw.Elapsed.TotalMilliseconds; var c6 = Cpu();
             Console.WriteLine($"frame {t1:F0} ms, demeaner setup {t2 - t1:F0}, demean {t3 - t2:F0}, QR {t4 - t3:F0}, cluster factor {t5 - t4:F0}, vcov {t6 - t5:F0}; total {t6:F0}");
             Console.WriteLine($"  cpu ms: frame {c1 - c0:F0}, setup {c2 - c1:F0}, demean {c3 - c2:F0}, QR {c4 - c3:F0}, vcov {c6 - c4:F0}; total {c6 - c0:F0}");
+        }
+    }
+}
+
+/// <summary>Stage timings of the heterogeneity permutation test (`--het`).</summary>
+internal static class HetProfile
+{
+    public static void Run()
+    {
+        var panel = DataFile.Read(Path.Combine(Compendium.Data.RepoRoot.TryFind(Environment.CurrentDirectory)!, "data/synthetic/panel.csv"));
+        const string f = "resilience ~ treat + econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year";
+        var parsed = Formula.Parse(f);
+        var keep = new bool[panel.RowCount];
+        var codes = panel.Numeric("city_code");
+        for (int i = 0; i < keep.Length; i++) keep[i] = codes[i] % 3 == 0;
+        for (int rep = 0; rep < 5; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 200; i++) panel.Where(keep);
+            double where = sw.Elapsed.TotalMilliseconds / 200;
+            var sub = panel.Where(keep);
+            sw.Restart();
+            for (int i = 0; i < 200; i++) ModelFrame.Build(parsed, sub, ["city_code"], null, true);
+            double frame = sw.Elapsed.TotalMilliseconds / 200;
+            sw.Restart();
+            for (int i = 0; i < 200; i++) Feols.Prepare(sub, parsed, ["city_code"]);
+            double prep = sw.Elapsed.TotalMilliseconds / 200;
+            var d = Feols.Prepare(sub, parsed, ["city_code"]);
+            sw.Restart();
+            for (int i = 0; i < 200; i++) d.Fit(Vcov.Cluster("city_code"));
+            double fit = sw.Elapsed.TotalMilliseconds / 200;
+            Console.WriteLine($"subset {sub.RowCount} rows: where {where:F3} ms, frame {frame:F3}, prepare {prep:F3}, fit(vcov) {fit:F3}");
+        }
+        var units = UnitIndex.Of(panel, "city_code");
+        var ip = UnitValues.BeforeTreatment(panel, "ip_protection", units, "year", "treat");
+        var cap = UnitValues.BeforeTreatment(panel, "policy_capacity", units, "year", "treat");
+        var splits = new[]
+        {
+            UnitGroups.FromColumn(panel, "size_class", units).Merge("size3", ("mega_super", ["megacity", "super_large"]), ("large", ["large_1", "large_2"]), ("medium_small", ["medium", "small"])),
+            UnitGroups.AboveMedian(ip) with { Name = "ip_median" }, UnitGroups.AboveMedian(cap) with { Name = "cap_median" },
+            UnitGroups.Quantiles(ip, 3, "T") with { Name = "ip_tercile" }, UnitGroups.Quantiles(cap, 3, "T") with { Name = "cap_tercile" },
+        };
+        var g = panel;
+        foreach (var s in splits) g = s.AddTo(g);
+        g = ip.Centred().AddTo(g, "ip_c"); g = cap.Centred().AddTo(g, "cap_c");
+        var family = new List<GroupHypothesis>
+        {
+            GroupHypothesis.Contrast("a", f, "treat", "size3", "mega_super", "medium_small"), GroupHypothesis.Contrast("b", f, "treat", "size3", "large", "medium_small"),
+            GroupHypothesis.Contrast("c", f, "treat", "ip_median", "high", "low"), GroupHypothesis.Contrast("d", f, "treat", "cap_median", "high", "low"),
+            GroupHypothesis.Contrast("e", f, "treat", "ip_tercile", "T3", "T1"), GroupHypothesis.Contrast("f", f, "treat", "cap_tercile", "T3", "T1"),
+            GroupHypothesis.Coefficient("g", "resilience ~ treat + treat:ip_c + econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year", "treat:ip_c"),
+            GroupHypothesis.Coefficient("h", "resilience ~ treat + treat:cap_c + econ_density + infrastructure + gov_intervention + fdi + avg_wage | city_code + year", "treat:cap_c"),
+        };
+        foreach (var draws in new[] { 100, 1000, 1000 })
+        {
+            var sw = Stopwatch.StartNew();
+            var r = GroupPermutationTest.Run(g, "city_code", ["size3", "ip_median", "cap_median", "ip_tercile", "cap_tercile", "ip_c", "cap_c"], family, Vcov.Cluster("city_code"),
+                new PermutationOptions(draws, 1, Strata: "policy_year"));
+            Console.WriteLine($"permutation test, {draws} draws: {sw.Elapsed.TotalMilliseconds:F0} ms; p[0] {r.PStudentised[0]:R} rw {string.Join(",", r.RomanoWolf)}");
         }
     }
 }

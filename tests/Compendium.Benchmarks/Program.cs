@@ -26,6 +26,7 @@ if (args.Length == 2 && args[0] == "--peak")
 if (args.Length == 2 && args[0] == "--chol") { Profile.Chol(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)); return; }
 if (args.Length == 2 && args[0] == "--frame") { Profile.Frame(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)); return; }
 if (args.Length == 1 && args[0] == "--small") { Profile.Small(); return; }
+if (args.Length == 1 && args[0] == "--het") { HetProfile.Run(); return; }
 if (args.Length == 1 && args[0] == "--staggered") { StaggeredBench.Quick(); return; }
 if (args.Length == 1 && args[0] == "--honest-profile") { HonestProfile.Run(); return; }
 if (args.Length >= 2 && args[0] == "--profile") { Profile.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args.Length == 3 && args[2] == "3"); return; }

@@ -242,9 +242,22 @@ public sealed class Demeaner
         var p = _factors[0];
         var (start, order) = Groups();
 
-        int parts = Math.Min(Environment.ProcessorCount, Math.Max(1, p.Levels / 64));
+        // The partition depends on the problem only, never on the machine's cores, so that the partial sums
+        // are added in the same order everywhere (same bytes out on any machine); small problems run inline.
+        int parts = Math.Clamp(p.Levels / SchurPartLevels, 1, 8);
         var partial = new double[parts][];
-        Parallel.For(0, parts, part =>
+        if (parts == 1) Part(0);
+        else Parallel.For(0, parts, Part);
+        var S = partial[0];
+        for (int part = 1; part < parts; part++)
+        {
+            var s = partial[part];
+            for (int k = 0; k < S.Length; k++) S[k] += s[k];
+        }
+        for (int i = 0; i < l; i++) for (int j = i + 1; j < l; j++) S[j * l + i] = S[i * l + j];
+        return SemidefiniteCholesky(S, l);
+
+        void Part(int part)
         {
             var s = new double[l * l];
             var vec = new double[l];
@@ -286,16 +299,11 @@ public sealed class Demeaner
                 for (int u = 0; u < nt; u++) vec[touched[u]] = 0;
             }
             partial[part] = s;
-        });
-        var S = partial[0];
-        for (int part = 1; part < parts; part++)
-        {
-            var s = partial[part];
-            for (int k = 0; k < S.Length; k++) S[k] += s[k];
         }
-        for (int i = 0; i < l; i++) for (int j = i + 1; j < l; j++) S[j * l + i] = S[i * l + j];
-        return SemidefiniteCholesky(S, l);
     }
+
+    /// <summary>Levels of the first factor per part of the parallel Schur complement (<see cref="FactorSchur"/>).</summary>
+    private const int SchurPartLevels = 2048;
 
     /// <summary>In-place lower Cholesky of a PSD matrix, skipping pivots that are ≤ 1e-10 of their diagonal (redundant directions).</summary>
     internal static (double[], bool[]) SemidefiniteCholesky(double[] a, int l)

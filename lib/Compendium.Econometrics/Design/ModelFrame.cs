@@ -109,7 +109,10 @@ internal sealed class ModelFrame
         }
         if (n - missing - singletons == 0) throw new InputException($"{data.Source}: no observations left for '{formula.Text}' after removing {missing} rows with missing values and {singletons} singletons.");
         var X = new double[columns.Count][];
-        Parallel.For(0, columns.Count, j => X[j] = Gather(columns[j], rows));
+        // Small frames inline: inside a parallel loop (permutations, placebo draws, specifications) a nested
+        // Parallel.For blocks its thread and makes the pool add threads, which oversubscribes the cores.
+        if ((long)n * columns.Count < 200_000) for (int j = 0; j < columns.Count; j++) X[j] = Gather(columns[j], rows);
+        else Parallel.For(0, columns.Count, j => X[j] = Gather(columns[j], rows));
         return new ModelFrame
         {
             Formula = formula, Data = data, SampleIndex = rows, Y = Gather(y, rows), Names = names.ToImmutable(), X = X,
