@@ -305,16 +305,28 @@ public sealed class Demeaner
     /// <summary>Levels of the first factor per part of the parallel Schur complement (<see cref="FactorSchur"/>).</summary>
     private const int SchurPartLevels = 2048;
 
-    /// <summary>In-place lower Cholesky of a PSD matrix, skipping pivots that are ≤ 1e-10 of their diagonal (redundant directions).</summary>
+    /// <summary>
+    /// In-place lower Cholesky of a PSD matrix, skipping pivots that are ≤ 1e-10 of their diagonal (redundant
+    /// directions). Envelope (profile) form: row i of L is zero left of the first non-zero of row i of the
+    /// matrix, so every product starts there. A Schur complement on cities with province × year effects is
+    /// block-diagonal by province (its rows sorted by code): the factorisation then costs the blocks, not L³/6.
+    /// </summary>
     internal static (double[], bool[]) SemidefiniteCholesky(double[] a, int l)
     {
         var skip = new bool[l];
         var diag = new double[l];
-        for (int j = 0; j < l; j++) diag[j] = a[j * l + j];
+        var first = new int[l];
         for (int j = 0; j < l; j++)
         {
-            var rowJ = a.AsSpan(j * l, j);
-            double d = a[j * l + j] - Vectors.Dot(rowJ, rowJ);
+            diag[j] = a[j * l + j];
+            int k = 0;
+            while (k < j && a[j * l + k] == 0) k++;
+            first[j] = k;
+        }
+        for (int j = 0; j < l; j++)
+        {
+            int fj = first[j];
+            double d = a[j * l + j] - Vectors.Dot(a.AsSpan(j * l + fj, j - fj), a.AsSpan(j * l + fj, j - fj));
             if (d <= 1e-10 * Math.Abs(diag[j]) || d <= 0)
             {
                 skip[j] = true;
@@ -324,7 +336,11 @@ public sealed class Demeaner
             double ljj = Math.Sqrt(d);
             a[j * l + j] = ljj;
             for (int i = j + 1; i < l; i++)
-                a[i * l + j] = (a[i * l + j] - Vectors.Dot(a.AsSpan(i * l, j), rowJ)) / ljj;
+            {
+                if (first[i] > j) continue;   // outside row i's envelope: zero in the matrix and in L
+                int k0 = Math.Max(first[i], fj);
+                a[i * l + j] = (a[i * l + j] - Vectors.Dot(a.AsSpan(i * l + k0, j - k0), a.AsSpan(j * l + k0, j - k0))) / ljj;
+            }
         }
         // zero the strict upper triangle so rows are clean for the solves
         for (int i = 0; i < l; i++) for (int j = i + 1; j < l; j++) a[i * l + j] = 0;
