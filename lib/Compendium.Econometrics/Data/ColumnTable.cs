@@ -91,6 +91,23 @@ public sealed class ColumnTable
     /// <summary>The same columns with a different <see cref="Source"/> (for error messages).</summary>
     public ColumnTable WithSource(string source) => new(ColumnNames, _numeric, _text, RowCount, source);
 
+    /// <summary>
+    /// A table of only the columns <paramref name="names"/> (in that order, duplicates once; the arrays shared, not
+    /// copied), so that row subsets and copies made from it touch only what an estimator reads. A name that is not a
+    /// column is the error of <see cref="Missing"/>.
+    /// </summary>
+    public ColumnTable Only(IEnumerable<string> names)
+    {
+        var t = Empty(RowCount, Source);
+        foreach (var c in names.Distinct(StringComparer.Ordinal))
+        {
+            if (_numeric.TryGetValue(c, out var v)) t = t.With(c, v);
+            else if (_text.TryGetValue(c, out var x)) t = t.With(c, x);
+            else throw Missing(c);
+        }
+        return t;
+    }
+
     /// <summary>The rows where <paramref name="keep"/> is true, in order.</summary>
     public ColumnTable Where(bool[] keep)
     {

@@ -99,16 +99,72 @@ public sealed class DemeanedDesign
     }
 
     private DemeanedDesign(DemeanedDesign from, double[][] x, double[] rawNorms, ImmutableArray<string> names)
+        : this(from, from._frame.Formula, from._frame.Y, from._y, x, rawNorms, names, from._tss, from._tssWithin, from._ySumSquares) { }
+
+    private DemeanedDesign(DemeanedDesign from, Formula formula, double[] rawY, double[] y, double[][] x, double[] rawNorms, ImmutableArray<string> names,
+        double tss, double tssWithin, double ySumSquares)
     {
         _rawNorms = rawNorms;
         _frame = new ModelFrame
         {
-            Formula = from._frame.Formula, Data = from._frame.Data, SampleIndex = from._frame.SampleIndex, Y = from._frame.Y,
+            Formula = formula, Data = from._frame.Data, SampleIndex = from._frame.SampleIndex, Y = rawY,
             Names = names, X = x, FixedEffects = from._frame.FixedEffects, Weights = from._frame.Weights,
             MissingDropped = from._frame.MissingDropped, SingletonsDropped = from._frame.SingletonsDropped,
         };
-        _demeaner = from._demeaner; _y = from._y; _x = x; _sqrtW = from._sqrtW;
-        _tss = from._tss; _tssWithin = from._tssWithin; _ySumSquares = from._ySumSquares; _clusterCache = from._clusterCache;
+        _demeaner = from._demeaner; _y = y; _x = x; _sqrtW = from._sqrtW;
+        _tss = tss; _tssWithin = tssWithin; _ySumSquares = ySumSquares; _clusterCache = from._clusterCache;
+    }
+
+    /// <summary>True when <see cref="Select"/> can serve sub-models: no row was dropped for a missing value and the fixed effects were absorbed exactly.</summary>
+    public bool SupportsSelect => _frame.MissingDropped == 0 && !_demeaner.IsIterative;
+
+    /// <summary>
+    /// Multiple estimation on one within transformation, as fixest's <c>feols(c(y1, y2) ~ csw(x1, x2) | fe)</c>:
+    /// the sub-model <paramref name="formula"/> fitted from this design's columns, which are already demeaned.
+    /// Its outcome must be this design's outcome or one of its plain-variable regressors. Its regressors must be
+    /// plain variables of this design, and its fixed effects must be this design's, in the same order.
+    /// For a robustness grid (control sets × outcome variants), demean the union of the columns once and then
+    /// <see cref="Select"/> each model.
+    /// </summary>
+    /// <remarks>
+    /// The result of <see cref="Fit"/> equals <c>Feols.Fit(data, formula, vcov)</c> to the last bit: the estimation
+    /// samples coincide, because singletons depend on the fixed effects only and no row of the wider design was
+    /// dropped for a missing value, and each column is demeaned on its own by the same exact arithmetic. An
+    /// <see cref="InputException"/> says when this cannot hold: rows dropped for missing values (a narrower model
+    /// could keep them), or fixed effects solved iteratively (the wider design's refinement passes would carry
+    /// over). In those cases fit the sub-model on its own.
+    /// </remarks>
+    public DemeanedDesign Select(string formula)
+    {
+        var f = Formula.Parse(formula);
+        InputException Refuse(string why) => new($"'{formula}' cannot be selected from the design of '{_frame.Formula.Text}': {why}; fit it on its own.");
+        if (f.Iv is not null) throw Refuse("it has an IV part");
+        if (!f.FixedEffects.Select(e => e.Name).SequenceEqual(_frame.Formula.FixedEffects.Select(e => e.Name), StringComparer.Ordinal))
+            throw Refuse("its fixed effects differ");
+        if (_frame.MissingDropped > 0) throw Refuse($"the wider design dropped {_frame.MissingDropped} rows for missing values");
+        if (_demeaner.IsIterative) throw Refuse("its fixed effects were solved iteratively");
+        var names = ImmutableArray.CreateBuilder<string>();
+        if (f.FixedEffects.Length == 0 && f.Intercept) names.Add("(Intercept)");
+        foreach (var t in f.Regressors)
+            names.Add(t is VariableTerm v ? v.Name : throw Refuse($"term '{formula.Substring(t.Position, t.Length)}' is not a plain variable"));
+        var x = new double[names.Count][];
+        var norms = new double[names.Count];
+        for (int k = 0; k < names.Count; k++)
+        {
+            int j = _frame.Names.IndexOf(names[k]);
+            if (j < 0) throw Refuse($"'{names[k]}' is not a regressor of the design");
+            x[k] = _x[j]; norms[k] = _rawNorms[j];
+        }
+        if (f.Outcome.Name == _frame.Formula.Outcome.Name)
+            return new DemeanedDesign(this, f, _frame.Y, _y, x, norms, names.ToImmutable(), _tss, _tssWithin, _ySumSquares);
+        int o = _frame.Names.IndexOf(f.Outcome.Name);
+        if (o < 0) throw Refuse($"its outcome '{f.Outcome.Name}' is not a column of the design");
+        var raw = _frame.Data.Numeric(f.Outcome.Name);
+        var rawY = _frame.SampleIndex is null ? raw : _frame.SampleIndex.Select(i => raw[i]).ToArray();
+        var y = _x[o];
+        return new DemeanedDesign(this, f, rawY, y, x, norms, names.ToImmutable(), CenteredSumOfSquares(rawY, _frame.Weights),
+            _frame.FixedEffects.Length > 0 ? Vectors.Dot(y, y) : CenteredSumOfSquares(rawY, _frame.Weights),
+            Math.Pow(ModelFrame.Norm(rawY, _frame.Weights, centred: false), 2));
     }
 
     /// <summary>Observations in the estimation sample (after listwise deletion, zero weights and singletons).</summary>

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Inference;
@@ -64,6 +66,40 @@ public static class DidEstimators
     public static DidEstimator Twfe { get; } = new("twfe", "TWFE (Feols)",
         (data, d) => EffectEstimate.From(Feols.Fit(data, d.TwfeFormula, Vcov.Cluster(d.Cluster)), d.Treatment),
         _ => null);
+
+    /// <summary>
+    /// <see cref="Twfe"/> for a robustness grid: per panel, fixed effects, treatment and cluster variable, the
+    /// union of <paramref name="columns"/> (every outcome and control the grid uses) is demeaned once, and each
+    /// specification's model is selected from it (<see cref="DemeanedDesign.Select"/>, fixest's multiple
+    /// estimation). The estimates equal <see cref="Twfe"/>'s to the last bit. A specification the shared design
+    /// cannot serve is fitted by <see cref="Twfe"/>: a column outside <paramref name="columns"/>, rows dropped for
+    /// missing values, iteratively solved fixed effects, or a shared design that could not be built.
+    /// </summary>
+    /// <param name="columns">The outcomes and controls of the grid (the treatment is added).</param>
+    public static DidEstimator TwfeShared(IEnumerable<string> columns)
+    {
+        var union = columns.Distinct(StringComparer.Ordinal).ToImmutableArray();
+        var known = union.ToHashSet(StringComparer.Ordinal);
+        var designs = new ConditionalWeakTable<ColumnTable, ConcurrentDictionary<(string, string, string), Lazy<DemeanedDesign?>>>();
+        DemeanedDesign? Shared(ColumnTable data, DidDesign d)
+        {
+            var others = union.Where(c => c != d.Treatment).ToList();
+            if (others.Count == 0) return null;
+            var formula = $"{others[0]} ~ {string.Join(" + ", others.Skip(1).Prepend(d.Treatment))} | {d.FixedEffectsTerm}";
+            var byKey = designs.GetOrCreateValue(data);
+            return byKey.GetOrAdd((d.FixedEffectsTerm, d.Treatment, d.Cluster), _ => new Lazy<DemeanedDesign?>(() =>
+            {
+                try { return Feols.Prepare(data, formula, [d.Cluster]) is { SupportsSelect: true } design ? design : null; }
+                catch (InputException) { return null; }   // the specification's own fit says what is wrong
+            })).Value;
+        }
+        return new("twfe", "TWFE (Feols)", (data, d) =>
+        {
+            if (d.Controls.Append(d.Outcome).All(known.Contains) && Shared(data, d) is { } shared)
+                return EffectEstimate.From(shared.Select(d.TwfeFormula).Fit(Vcov.Cluster(d.Cluster)), d.Treatment);
+            return Twfe.Fit(data, d);
+        }, _ => null);
+    }
 
     /// <summary>
     /// 2SLS by <see cref="Iv2sls"/> with <paramref name="instrument"/> for the treatment:

@@ -54,6 +54,7 @@ public static class SunAbraham
     public static SunAbrahamResult Fit(ColumnTable data, string outcome, string unit, string time, string cohort, SunAbrahamOptions? options = null)
     {
         options ??= SunAbrahamOptions.Default;
+        data = data.Only(new[] { outcome, unit, time, cohort }.Concat(options.Covariates.IsDefault ? [] : options.Covariates));   // the row subset below copies only these
         var panel = StaggeredPanel.Build(data, unit, time, cohort);
         var t = data.Numeric(time);
         var ids = data.Text(unit);

@@ -277,6 +277,11 @@ public sealed class StudyMultiverse
             foreach (var name in choices[StudyChoices.Estimator].Options)
                 if (!_estimators.ContainsKey(name))
                     throw new InputException($"estimator '{name}' is not available; available: {string.Join(", ", _estimators.Keys.Order(StringComparer.Ordinal))}");
-        return SpecificationCurve.Run(choices, Unavailable, Fit, "effect of the pilot zones on the resilience index (DID coefficient)", options);
+        // TWFE specifications share one within transformation per prepared panel, fixed effects and cluster
+        // (fixest's multiple estimation): same estimates as Fit, a third of the time.
+        var twfe = DidEstimators.TwfeShared(choices.Enumerate().Select(Design).SelectMany(d => d.Controls.Prepend(d.Outcome)));
+        EffectEstimate FitShared(Specification s) =>
+            EstimatorOf(s) is var e && ReferenceEquals(e, DidEstimators.Twfe) ? twfe.Fit(Data(s), Design(s)) : e.Fit(Data(s), Design(s));
+        return SpecificationCurve.Run(choices, Unavailable, FitShared, "effect of the pilot zones on the resilience index (DID coefficient)", options);
     }
 }

@@ -212,8 +212,7 @@ public static class GroupPermutationTest
         if (permuted.Count == 0) throw new InputException("name at least one unit-level column to permute");
         var needed = family.SelectMany(h => h.Columns()).Concat(vcov.Variables).Concat(permuted).Append(unit)
             .Concat(options.Strata is null ? [] : [options.Strata]).Concat(options.Fit?.Weights is { } wt ? [wt] : []).Distinct().ToList();
-        foreach (var c in needed) if (!data.HasColumn(c)) throw data.Missing(c);
-        data = Only(data, needed);
+        data = data.Only(needed);
 
         var units = UnitIndex.Of(data, unit);
         var values = permuted.Select(c => (Column: c, Numeric: data.IsNumeric(c), Text: units.UnitText(data, c),
@@ -268,11 +267,4 @@ public static class GroupPermutationTest
         return ([.. raw], [.. stud]);
     }
 
-    /// <summary>The table restricted to <paramref name="columns"/> (shared arrays, no copy), so that subsets copy only what the fits read.</summary>
-    private static ColumnTable Only(ColumnTable data, IReadOnlyList<string> columns)
-    {
-        var t = ColumnTable.Empty(data.RowCount, data.Source);
-        foreach (var c in columns) t = data.IsNumeric(c) ? t.With(c, data.Numeric(c)) : t.With(c, data.Text(c));
-        return t;
-    }
 }
