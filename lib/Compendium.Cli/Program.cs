@@ -50,7 +50,7 @@ public static class Program
         var path = CommandPath(parse.CommandResult);
         if (path.Count == 0 || commands.Find(path[0]) is null)
         {
-            stderr.WriteLine($"error: {(parse.Errors.Count > 0 ? string.Join("; ", parse.Errors.Select(e => e.Message)) : "no command given")}. Commands: {string.Join(", ", commands.All.Select(c => c.Name))}.");
+            stderr.WriteLine($"error: {(parse.Errors.Count > 0 ? ParseErrors(parse) : "no command given")}. Commands: {string.Join(", ", commands.All.Select(c => c.Name))}.");
             return 2;
         }
         var name = string.Join(" ", path);
@@ -61,7 +61,7 @@ public static class Program
         }
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine("error: " + string.Join("; ", parse.Errors.Select(e => e.Message)));
+            stderr.WriteLine("error: " + ParseErrors(parse));
             commands.WriteHelp(path, stderr);
             return 2;
         }
@@ -112,4 +112,6 @@ public static class Program
         return e;
     }
 
+    // System.CommandLine's messages end with a full stop; joined, they read "a.; b." otherwise.
+    private static string ParseErrors(ParseResult parse) => string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')));
 }
