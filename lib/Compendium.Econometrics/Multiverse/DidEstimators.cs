@@ -95,9 +95,11 @@ public static class DidEstimators
         }
         return new("twfe", "TWFE (Feols)", (data, d) =>
         {
+            DemeanedDesign? selected = null;
             if (d.Controls.Append(d.Outcome).All(known.Contains) && Shared(data, d) is { } shared)
-                return EffectEstimate.From(shared.Select(d.TwfeFormula).Fit(Vcov.Cluster(d.Cluster)), d.Treatment);
-            return Twfe.Fit(data, d);
+                try { selected = shared.Select(d.TwfeFormula); }
+                catch (InputException) { }   // e.g. a text control, which expands into dummies: fitted on its own below
+            return selected is null ? Twfe.Fit(data, d) : EffectEstimate.From(selected.Fit(Vcov.Cluster(d.Cluster)), d.Treatment);
         }, _ => null);
     }
 

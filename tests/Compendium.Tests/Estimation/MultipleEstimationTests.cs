@@ -3,6 +3,7 @@ using Compendium.Econometrics;
 using Compendium.Econometrics.Data;
 using Compendium.Econometrics.Estimation;
 using Compendium.Econometrics.Inference;
+using Compendium.Econometrics.Multiverse;
 
 namespace Compendium.Tests.Estimation;
 
@@ -55,6 +56,28 @@ public class MultipleEstimationTests
                     var own = Feols.Fit(data, Formula(y, x), vcov, options);
                     Assert.Equal(own.ToJson(), selected.ToJson());
                 }
+    }
+
+    /// <summary>The multiverse's shared TWFE equals TWFE, also where it must fall back: a text control, a column with a missing value, a column outside the grid.</summary>
+    [Fact]
+    public void SharedTwfeEqualsTwfeIncludingItsFallbacks()
+    {
+        foreach (var withMissing in new[] { false, true })
+        {
+            var data = Panel(withMissing).With("grp", Enumerable.Range(0, 480).Select(i => (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+            var shared = DidEstimators.TwfeShared(["y1", "y2", "x1", "x2"]);   // grp and w are outside: fitted on their own
+            foreach (var (y, controls) in new[] { ("y1", new[] { "x1" }), ("y2", new[] { "x1", "x2" }), ("y1", new[] { "grp" }), ("y2", new[] { "w" }), ("y1", Array.Empty<string>()) })
+                foreach (var fe in new[] { "unit + year", "unit + region^year" })
+                {
+                    var d = new DidDesign(y, [.. controls], [.. fe.Split(" + ")], "region", "treat", "unit", "year", "cohort", "rel");
+                    string Outcome(DidEstimator e)
+                    {
+                        try { var r = e.Fit(data, d); return FormattableString.Invariant($"{r.Estimate:R} {r.StdError:R} {r.Nobs}"); }
+                        catch (InputException x) { return "error: " + x.Message; }   // the same error, from the specification's own fit
+                    }
+                    Assert.Equal(Outcome(DidEstimators.Twfe), Outcome(shared));
+                }
+        }
     }
 
     [Fact]
