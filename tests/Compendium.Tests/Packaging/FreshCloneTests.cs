@@ -13,7 +13,7 @@ public sealed class FreshCloneTests
 {
     private static readonly string Root = Compendium.Data.RepoRoot.Find(AppContext.BaseDirectory);
 
-    /// <summary>The tests that read <c>../shared/validation</c> before the data were copied into tests/reference.</summary>
+    /// <summary>The tests that read the validation data from a folder beside the clone before the data were copied into tests/reference.</summary>
     private const string FormerlyExternal =
         "FullyQualifiedName~VifTests|FullyQualifiedName~LogitTests|FullyQualifiedName~CastlePublishedTwfeEstimate|FullyQualifiedName~FitCommand";
 
