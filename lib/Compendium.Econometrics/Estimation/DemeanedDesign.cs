@@ -33,8 +33,7 @@ public sealed class DemeanedDesign
         _frame = frame;
         _demeaner = new Demeaner(frame.FixedEffects, frame.Weights, frame.Y.Length, allowDirect: !options.IterativeDemeaning, maxIterations: options.MaxIterations);
         _sqrtW = frame.Weights?.Select(Math.Sqrt).ToArray();
-        _tss = CenteredSumOfSquares(frame.Y, frame.Weights);
-        _ySumSquares = Math.Pow(ModelFrame.Norm(frame.Y, frame.Weights, centred: false), 2);
+        (_tss, _ySumSquares) = OutcomeSums(frame.Y, frame.Weights);   // before demeaning: the frame's own arrays are demeaned in place
         _rawNorms = frame.CollinearityScales();
         // Columns that are the data table's own arrays are demeaned into new ones unless the caller gave
         // the table up (OverwriteData); columns the frame made (subsets, interactions, dummies) in place.
@@ -50,7 +49,7 @@ public sealed class DemeanedDesign
         _x = all.Take(frame.X.Length).ToArray();
         _y = all[^1];
         if (_sqrtW is not null) foreach (var c in all) Scale(c, _sqrtW);
-        _tssWithin = frame.FixedEffects.Length > 0 ? Vectors.Dot(_y, _y) : _tss;
+        _tssWithin = WithinSumOfSquares(frame, _y, _tss);
         _clusterCache = new Dictionary<string, Factor>(StringComparer.Ordinal);
         // raw (not demeaned) values are needed by WithRegressor callers that permute: keep the source rows
     }
@@ -116,7 +115,11 @@ public sealed class DemeanedDesign
     }
 
     /// <summary>True when <see cref="Select"/> can serve sub-models: no row was dropped for a missing value and the fixed effects were absorbed exactly.</summary>
-    public bool SupportsSelect => _frame.MissingDropped == 0 && !_demeaner.IsIterative;
+    public bool SupportsSelect => WhyNotSelectable() is null;
+
+    private string? WhyNotSelectable() =>
+        _frame.MissingDropped > 0 ? $"the wider design dropped {_frame.MissingDropped} rows for missing values"
+        : _demeaner.IsIterative ? "its fixed effects were solved iteratively" : null;
 
     /// <summary>
     /// Multiple estimation on one within transformation, as fixest's <c>feols(c(y1, y2) ~ csw(x1, x2) | fe)</c>:
@@ -141,8 +144,7 @@ public sealed class DemeanedDesign
         if (f.Iv is not null) throw Refuse("it has an IV part");
         if (!f.FixedEffects.Select(e => e.Name).SequenceEqual(_frame.Formula.FixedEffects.Select(e => e.Name), StringComparer.Ordinal))
             throw Refuse("its fixed effects differ");
-        if (_frame.MissingDropped > 0) throw Refuse($"the wider design dropped {_frame.MissingDropped} rows for missing values");
-        if (_demeaner.IsIterative) throw Refuse("its fixed effects were solved iteratively");
+        if (WhyNotSelectable() is { } why) throw Refuse(why);
         var names = ImmutableArray.CreateBuilder<string>();
         if (f.FixedEffects.Length == 0 && f.Intercept) names.Add("(Intercept)");
         foreach (var t in f.Regressors)
@@ -159,12 +161,9 @@ public sealed class DemeanedDesign
             return new DemeanedDesign(this, f, _frame.Y, _y, x, norms, names.ToImmutable(), _tss, _tssWithin, _ySumSquares);
         int o = _frame.Names.IndexOf(f.Outcome.Name);
         if (o < 0) throw Refuse($"its outcome '{f.Outcome.Name}' is not a column of the design");
-        var raw = _frame.Data.Numeric(f.Outcome.Name);
-        var rawY = _frame.SampleIndex is null ? raw : _frame.SampleIndex.Select(i => raw[i]).ToArray();
-        var y = _x[o];
-        return new DemeanedDesign(this, f, rawY, y, x, norms, names.ToImmutable(), CenteredSumOfSquares(rawY, _frame.Weights),
-            _frame.FixedEffects.Length > 0 ? Vectors.Dot(y, y) : CenteredSumOfSquares(rawY, _frame.Weights),
-            Math.Pow(ModelFrame.Norm(rawY, _frame.Weights, centred: false), 2));
+        var rawY = ModelFrame.Gather(_frame.Data.Numeric(f.Outcome.Name), _frame.SampleIndex);
+        var (tss, sumSquares) = OutcomeSums(rawY, _frame.Weights);
+        return new DemeanedDesign(this, f, rawY, _x[o], x, norms, names.ToImmutable(), tss, WithinSumOfSquares(_frame, _x[o], tss), sumSquares);
     }
 
     /// <summary>Observations in the estimation sample (after listwise deletion, zero weights and singletons).</summary>
@@ -322,6 +321,14 @@ public sealed class DemeanedDesign
     {
         for (int i = 0; i < c.Length; i++) c[i] *= s[i];
     }
+
+    // The outcome's sums for R² and the F test: centred and raw (weighted) sums of squares of the untransformed outcome.
+    private static (double Tss, double SumSquares) OutcomeSums(double[] y, double[]? w) =>
+        (CenteredSumOfSquares(y, w), Math.Pow(ModelFrame.Norm(y, w, centred: false), 2));
+
+    // The within (fixed-effects-demeaned) total sum of squares; without fixed effects the centred one.
+    private static double WithinSumOfSquares(ModelFrame frame, double[] transformedY, double tss) =>
+        frame.FixedEffects.Length > 0 ? Vectors.Dot(transformedY, transformedY) : tss;
 
     private static double CenteredSumOfSquares(double[] y, double[]? w)
     {

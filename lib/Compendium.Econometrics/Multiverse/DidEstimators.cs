@@ -81,18 +81,15 @@ public static class DidEstimators
         var union = columns.Distinct(StringComparer.Ordinal).ToImmutableArray();
         var known = union.ToHashSet(StringComparer.Ordinal);
         var designs = new ConditionalWeakTable<ColumnTable, ConcurrentDictionary<(string, string, string), Lazy<DemeanedDesign?>>>();
-        DemeanedDesign? Shared(ColumnTable data, DidDesign d)
-        {
-            var others = union.Where(c => c != d.Treatment).ToList();
-            if (others.Count == 0) return null;
-            var formula = $"{others[0]} ~ {string.Join(" + ", others.Skip(1).Prepend(d.Treatment))} | {d.FixedEffectsTerm}";
-            var byKey = designs.GetOrCreateValue(data);
-            return byKey.GetOrAdd((d.FixedEffectsTerm, d.Treatment, d.Cluster), _ => new Lazy<DemeanedDesign?>(() =>
+        DemeanedDesign? Shared(ColumnTable data, DidDesign d) =>
+            designs.GetOrCreateValue(data).GetOrAdd((d.FixedEffectsTerm, d.Treatment, d.Cluster), _ => new Lazy<DemeanedDesign?>(() =>
             {
+                var others = union.Where(c => c != d.Treatment).ToList();
+                if (others.Count == 0) return null;
+                var formula = $"{others[0]} ~ {string.Join(" + ", others.Skip(1).Prepend(d.Treatment))} | {d.FixedEffectsTerm}";
                 try { return Feols.Prepare(data, formula, [d.Cluster]) is { SupportsSelect: true } design ? design : null; }
                 catch (InputException) { return null; }   // the specification's own fit says what is wrong
             })).Value;
-        }
         return new("twfe", "TWFE (Feols)", (data, d) =>
         {
             DemeanedDesign? selected = null;
